@@ -1,0 +1,141 @@
+import { AmbiguousOutcomeError, PingOneApiError } from "../client/errors";
+import { PingOneClient } from "../client/pingOneClient";
+import { backoffDelay } from "../client/retry";
+import { sleep } from "../client/requestPacer";
+import { MfaDevice } from "../client/types";
+
+export interface ActivationRequest {
+    environmentId: string;
+    userId: string;
+    deviceId: string;
+    otp: string;
+    nextOtp?: string;
+    oathResync: boolean;
+}
+
+export interface ActivationOutcome {
+    device: MfaDevice;
+    /** PingOne asked for an extra OTP and got it. */
+    resynced: boolean;
+    /** The device was already ACTIVE: no OTP was sent. */
+    adopted: boolean;
+    /** Activate calls sent, each an OTP spent or attempted. */
+    activateCalls: number;
+}
+
+/** Activation failed; the message names the device and says what to do. */
+export class ActivationError extends Error {
+    override readonly name = "ActivationError";
+    constructor(message: string, cause?: unknown) {
+        super(message, { cause });
+    }
+}
+
+export interface ActivationHooks {
+    log?: (message: string) => void;
+    /** How often a lost answer may be followed by a look and a resend. */
+    maxReconciles?: number;
+}
+
+/**
+ * Activates an OATH token device with the OTP (and, when PingOne asks for a resync, the next OTP).
+ * Looks before it writes: an ACTIVE device is adopted without spending an OTP, and an activate call
+ * whose answer was lost is never repeated before reading what the device's status now is.
+ */
+export async function activateOathTokenDevice(client: PingOneClient, request: ActivationRequest, hooks: ActivationHooks = {}): Promise<ActivationOutcome> {
+    const { environmentId, userId, deviceId } = request;
+    const log = hooks.log ?? (() => undefined);
+    const maxReconciles = hooks.maxReconciles ?? 3;
+    const where = `device ${deviceId} of user ${userId} in environment ${environmentId}`;
+    let activateCalls = 0;
+
+    const device = await client.getDevice(environmentId, userId, deviceId);
+    if (!device) {
+        throw new ActivationError(
+            `The ${where} does not exist. Pair the token with the user first (create the device with OathTokenDevice or in PingOne), ` +
+                `or check deviceId and userId.`,
+        );
+    }
+    if (device.type !== "OATH_TOKEN") {
+        throw new ActivationError(`The ${where} is a ${device.type} device, not an OATH_TOKEN: check deviceId.`);
+    }
+    if (device.status === "ACTIVE") {
+        log(`${where} is already ACTIVE: adopted without sending an OTP.`);
+        return { device, resynced: false, adopted: true, activateCalls };
+    }
+    if (device.status !== "ACTIVATION_REQUIRED") {
+        throw new ActivationError(`The ${where} has status ${device.status}; only ACTIVATION_REQUIRED devices can be activated.`);
+    }
+
+    /** Sends one OTP; after an ambiguous failure, reads the device and resends only if it is still waiting. */
+    const send = async (otp: string, step: "otp" | "nextOtp"): Promise<MfaDevice> => {
+        for (let reconcile = 0; ; reconcile++) {
+            try {
+                activateCalls++;
+                return await client.activateDevice(environmentId, userId, deviceId, otp, step === "nextOtp" ? true : request.oathResync);
+            } catch (error) {
+                if (!(error instanceof AmbiguousOutcomeError)) throw error;
+                if (reconcile >= maxReconciles) {
+                    throw new ActivationError(
+                        `Activating the ${where} failed ${reconcile + 1} times without a clear answer (${error.reason}). ` +
+                            `Run pulumi up again: the device will be read first, and adopted if PingOne did activate it.`,
+                        error,
+                    );
+                }
+                await sleep(backoffDelay(reconcile + 1, 250, 5_000));
+                const now = await client.getDevice(environmentId, userId, deviceId);
+                if (now?.status === "ACTIVE") {
+                    log(`The answer to activating ${where} was lost, but PingOne shows it ACTIVE: done.`);
+                    return now;
+                }
+                if (!now) throw new ActivationError(`The ${where} disappeared while it was being activated.`, error);
+                log(`The answer to activating ${where} was lost and it is still ${now.status}: sending the ${step} again.`);
+            }
+        }
+    };
+
+    try {
+        const activated = await send(request.otp, "otp");
+        return { device: activated, resynced: false, adopted: false, activateCalls };
+    } catch (error) {
+        if (!(error instanceof PingOneApiError && error.hasDetail("EXTRA_OTP_REQUIRED"))) throw explain(error, where, "otp");
+    }
+
+    // PingOne matched the OTP inside its resync window and wants the token's next code.
+    if (!request.nextOtp) {
+        throw new ActivationError(
+            `The token of ${where} needs a resync: PingOne accepted the OTP as the start of a resync and needs the token's next code. ` +
+                `Set nextOtp to the code the token shows right after this one (press the button again; for TOTP, the next time step) and run pulumi up again.`,
+        );
+    }
+    log(`PingOne asked for an extra OTP for ${where}: sending nextOtp to resync the token.`);
+    try {
+        const activated = await send(request.nextOtp, "nextOtp");
+        return { device: activated, resynced: true, adopted: false, activateCalls };
+    } catch (error) {
+        if (error instanceof PingOneApiError && error.hasDetail("EXTRA_OTP_REQUIRED")) {
+            throw new ActivationError(
+                `PingOne asked for yet another OTP after nextOtp for ${where}: otp and nextOtp must be two consecutive codes of the token. ` +
+                    `Read two fresh consecutive codes and run pulumi up again.`,
+                error,
+            );
+        }
+        throw explain(error, where, "nextOtp");
+    }
+}
+
+function explain(error: unknown, where: string, property: "otp" | "nextOtp"): Error {
+    if (error instanceof PingOneApiError) {
+        const request = error.requestId ? ` PingOne request id: ${error.requestId}.` : "";
+        const codes = [error.code, ...error.detailCodes].filter(Boolean).join("/");
+        if (error.hasDetail("INVALID_OTP")) {
+            return new ActivationError(
+                `PingOne rejected the ${property} for ${where} (${codes}): the code is wrong, already used or outside the token's window. ` +
+                    `Read a fresh code from the token (and set nextOtp to the one after it if the token needs a resync) and run pulumi up again.${request}`,
+                error,
+            );
+        }
+        return new ActivationError(`Activating the ${where} failed: PingOne answered ${error.status} ${codes}: ${error.envelope.message ?? ""}.${request}`, error);
+    }
+    return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,131 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { ConnectionSettings } from "../client/connection";
+import { MfaDevice } from "../client/types";
+import { clientFor, configureFromStack, logInfo } from "../providerHost";
+import { InputChecker, differs, isUnknown } from "../validation";
+import { activateOathTokenDevice } from "./activateDevice";
+
+/** Inputs as the provider receives them: resolved, secrets as plain strings. */
+export interface OathTokenActivationInputs {
+    environmentId: string;
+    userId: string;
+    deviceId: string;
+    otp: string;
+    nextOtp?: string;
+    oathResync: boolean;
+    deleteDeviceOnDestroy: boolean;
+    connection?: ConnectionSettings;
+}
+
+/** What is stored as the resource's outputs. No OTP, ever. */
+export interface OathTokenActivationOutputs {
+    environmentId: string;
+    userId: string;
+    deviceId: string;
+    status: string;
+    type: string;
+    serialNumber?: string;
+    resynced: boolean;
+    deleteDeviceOnDestroy: boolean;
+    /** Kept so refresh and destroy reach the same PingOne; marked secret by the resource. */
+    connection?: ConnectionSettings;
+}
+
+/** Properties whose change means a different activation, so a new resource. */
+const replaceKeys = ["environmentId", "userId", "deviceId"] as const;
+/** Properties that only change how the resource is managed. OTPs are one-shot and never diffed. */
+const updateKeys = ["deleteDeviceOnDestroy", "connection"] as const;
+
+export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTokenActivationInputs, OathTokenActivationOutputs> = {
+    async configure(request) {
+        configureFromStack(request);
+    },
+
+    async check(_olds, news) {
+        const checker = new InputChecker(news as unknown as Record<string, unknown>);
+        checker.pingOneId("environmentId", "PingOne environment id");
+        checker.pingOneId("userId", "PingOne user id");
+        checker.pingOneId("deviceId", "id of the user's OATH_TOKEN device");
+        checker.otp("otp", true, "Set otp to the code the token shows now (press the button on a HOTP token).");
+        checker.otp("nextOtp", false, "Set nextOtp to the token's next code, or leave it out.");
+        if (typeof news.otp === "string" && news.otp !== "" && !isUnknown(news.otp) && news.otp === news.nextOtp) {
+            checker.fail("nextOtp", "nextOtp must be the token's next code, not the same code as otp: press the button again (HOTP) or wait for the next time step (TOTP).");
+        }
+        checker.boolean("oathResync");
+        checker.boolean("deleteDeviceOnDestroy");
+        checker.connection();
+        return {
+            inputs: { ...news, oathResync: news.oathResync ?? true, deleteDeviceOnDestroy: news.deleteDeviceOnDestroy ?? false },
+            failures: checker.failures,
+        };
+    },
+
+    async diff(_id, olds, news) {
+        const o = olds as unknown as Record<string, unknown>;
+        const n = news as unknown as Record<string, unknown>;
+        const replaces = replaceKeys.filter((key) => differs(o, n, key));
+        const updates = updateKeys.filter((key) => differs(o, n, key));
+        return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
+    },
+
+    async create(inputs) {
+        const client = clientFor(inputs.connection, inputs.environmentId);
+        const outcome = await activateOathTokenDevice(
+            client,
+            { ...inputs, oathResync: inputs.oathResync ?? true },
+            { log: logInfo },
+        );
+        return { id: inputs.deviceId, outs: outputsOf(inputs, outcome.device, outcome.resynced) };
+    },
+
+    async read(id, state) {
+        if (!state) throw new Error(`Cannot refresh activation ${id}: no prior state (import is not supported).`);
+        const props = state;
+        const client = clientFor(props.connection, props.environmentId);
+        const device = await client.getDevice(props.environmentId, props.userId, id);
+        if (!device) return {}; // gone: the engine drops the resource from state
+        return { id, props: outputsOf(props, device, props.resynced ?? false) };
+    },
+
+    async update(id, olds, news) {
+        const client = clientFor(news.connection, news.environmentId);
+        const device = await client.getDevice(news.environmentId, news.userId, id);
+        if (!device) {
+            throw new Error(
+                `The device ${id} of user ${news.userId} no longer exists in PingOne. Run pulumi refresh to drop this activation, then pulumi up with fresh OTPs.`,
+            );
+        }
+        return { outs: outputsOf(news, device, olds.resynced ?? false) };
+    },
+
+    async delete(id, props) {
+        const where = `device ${id} of user ${props.userId} in environment ${props.environmentId}`;
+        if (!props.deleteDeviceOnDestroy) {
+            logInfo(`An activation cannot be undone: the ${where} stays in PingOne, ACTIVE. Set deleteDeviceOnDestroy: true to delete the device on destroy.`);
+            return;
+        }
+        const client = clientFor(props.connection, props.environmentId);
+        const deleted = await client.deleteDevice(props.environmentId, props.userId, id);
+        logInfo(deleted ? `Deleted the ${where}.` : `The ${where} was already gone.`);
+    },
+};
+
+function outputsOf(
+    settings: Pick<OathTokenActivationInputs, "environmentId" | "userId" | "deleteDeviceOnDestroy" | "connection">,
+    device: MfaDevice,
+    resynced: boolean,
+): OathTokenActivationOutputs {
+    const outs = {
+        environmentId: settings.environmentId,
+        userId: settings.userId,
+        deviceId: device.id,
+        status: device.status,
+        type: device.type,
+        serialNumber: device.serialNumber,
+        resynced,
+        deleteDeviceOnDestroy: settings.deleteDeviceOnDestroy ?? false,
+        connection: settings.connection,
+    } satisfies OathTokenActivationOutputs;
+    // Undefined values are not storable; drop them.
+    return JSON.parse(JSON.stringify(outs)) as OathTokenActivationOutputs;
+}

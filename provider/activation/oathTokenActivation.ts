@@ -1,0 +1,104 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConnectionSettings } from "../client/connection";
+import { lazyProvider, packagePath } from "../dynamic/lazyProvider";
+
+/** Connection settings as resource inputs. Secret fields are wrapped in `pulumi.secret` by the resource. */
+export type ConnectionArgs = { [K in keyof ConnectionSettings]?: pulumi.Input<string> };
+
+/**
+ * The arguments for activating a PingOne OATH token device.
+ */
+export interface OathTokenActivationArgs {
+    /** The PingOne environment (UUID) the user lives in. */
+    environmentId: pulumi.Input<string>;
+    /** The PingOne user (UUID) the token is paired with. */
+    userId: pulumi.Input<string>;
+    /** The user's OATH_TOKEN device (UUID), in status ACTIVATION_REQUIRED. */
+    deviceId: pulumi.Input<string>;
+    /**
+     * The code the token shows now (6–8 digits). One-shot: it is stored only as a secret, and a
+     * later change of it is not a change of the resource.
+     */
+    otp: pulumi.Input<string>;
+    /**
+     * The token's next code, used only when PingOne answers `EXTRA_OTP_REQUIRED` (the token needs a
+     * resync). Secret, one-shot like `otp`.
+     */
+    nextOtp?: pulumi.Input<string>;
+    /** Lets PingOne resync the token if needed (default `true`). */
+    oathResync?: pulumi.Input<boolean>;
+    /**
+     * Activation cannot be undone; by default `pulumi destroy` leaves the device in PingOne. Set
+     * `true` to delete the device on destroy.
+     */
+    deleteDeviceOnDestroy?: pulumi.Input<boolean>;
+    /**
+     * How to reach PingOne, overriding stack config (`pingone:*`) and `PINGONE_*` environment
+     * variables. Stored as a secret.
+     */
+    connection?: pulumi.Input<ConnectionArgs>;
+}
+
+const implementation = require.resolve("./activationProvider");
+
+/**
+ * The provider object, serialized into state: a small stub that loads `activationProvider` in the
+ * provider host. Also usable directly as a plain `pulumi.dynamic.ResourceProvider`.
+ */
+export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider = lazyProvider(
+    implementation,
+    packagePath(implementation),
+    "oathTokenActivationProvider",
+);
+
+/**
+ * Activates a hardware OATH token (HOTP/TOTP) device of a PingOne user by posting the code the token
+ * shows, and resyncs the token with `nextOtp` when PingOne asks for it. A device that is already
+ * ACTIVE is adopted without sending a code, so re-runs converge.
+ *
+ * Type token: `pulumi-nodejs:dynamic/pingone:OathTokenActivation`. Id: the device id.
+ */
+export class OathTokenActivation extends pulumi.dynamic.Resource {
+    /** The environment of the device. */
+    declare readonly environmentId: pulumi.Output<string>;
+    /** The user the device belongs to. */
+    declare readonly userId: pulumi.Output<string>;
+    /** The activated device. */
+    declare readonly deviceId: pulumi.Output<string>;
+    /** The device's status in PingOne: `ACTIVE` after activation. */
+    declare readonly status: pulumi.Output<string>;
+    /** The device type, `OATH_TOKEN`. */
+    declare readonly type: pulumi.Output<string>;
+    /** The token's serial number, when PingOne returns it. */
+    declare readonly serialNumber: pulumi.Output<string | undefined>;
+    /** Whether PingOne asked for an extra OTP and the token was resynced. */
+    declare readonly resynced: pulumi.Output<boolean>;
+    /** Whether destroy deletes the device. */
+    declare readonly deleteDeviceOnDestroy: pulumi.Output<boolean>;
+
+    constructor(name: string, args: OathTokenActivationArgs, opts?: pulumi.CustomResourceOptions) {
+        // A fresh object per resource: the base class adds __provider to it.
+        const props = {
+            environmentId: args.environmentId,
+            userId: args.userId,
+            deviceId: args.deviceId,
+            otp: pulumi.secret(args.otp),
+            nextOtp: args.nextOtp === undefined ? undefined : pulumi.secret(args.nextOtp),
+            oathResync: args.oathResync,
+            deleteDeviceOnDestroy: args.deleteDeviceOnDestroy,
+            connection: args.connection === undefined ? undefined : pulumi.secret(args.connection),
+            // Output-only properties must exist as keys to become outputs.
+            status: undefined,
+            type: undefined,
+            serialNumber: undefined,
+            resynced: undefined,
+        };
+        super(oathTokenActivationProvider, name, props, withSecretOutputs(opts, ["connection"]), "pingone", "OathTokenActivation");
+    }
+}
+
+/** Adds outputs that must be stored encrypted even if their key is new. */
+export function withSecretOutputs<T extends pulumi.CustomResourceOptions>(opts: T | undefined, keys: string[]): T {
+    const existing = opts?.additionalSecretOutputs ?? [];
+    return { ...(opts ?? ({} as T)), additionalSecretOutputs: [...new Set([...existing, ...keys])] };
+}

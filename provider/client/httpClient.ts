@@ -1,0 +1,111 @@
+import { AccessTokenSource } from "./accessTokens";
+import { ClientOptions } from "./clientOptions";
+import { AmbiguousOutcomeError, PingOneApiError, PingOneErrorEnvelope } from "./errors";
+import { RequestPacer } from "./requestPacer";
+import { AttemptOutcome, describeNetworkError, isConnectionRefused, parseRetryAfter, runWithRetries } from "./retry";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+
+export interface ApiRequest {
+    method: HttpMethod;
+    /** Path below the API base, e.g. `/environments/{id}/users/{id}/devices`. */
+    path: string;
+    query?: Record<string, string>;
+    body?: unknown;
+    /** Defaults to `application/json` when there is a body. */
+    contentType?: string;
+    /**
+     * Whether sending the request twice is harmless. Defaults to true for everything but POST.
+     * A non-idempotent request is re-sent only when the server surely did not act on it
+     * (429, 401, connection refused); otherwise the caller gets an `AmbiguousOutcomeError`.
+     */
+    idempotent?: boolean;
+}
+
+/** Statuses worth trying again for a request that may be repeated. */
+const transientStatuses = new Set([408, 500, 502, 503, 504]);
+
+/** Counts of what this client sent, for logs, tests and the benchmark. */
+export interface RequestCounters {
+    requests: number;
+    retries: number;
+    rateLimited: number;
+}
+
+/** HTTP to PingOne's API: auth header, timeout, pacing, retries and the error envelope. */
+export class PingOneHttpClient {
+    readonly counters: RequestCounters = { requests: 0, retries: 0, rateLimited: 0 };
+
+    constructor(
+        private readonly apiUrl: string,
+        private readonly tokens: AccessTokenSource,
+        private readonly pacer: RequestPacer,
+        private readonly options: ClientOptions,
+    ) {}
+
+    /** Sends the request; resolves with the parsed JSON body (undefined for 204). */
+    async request<T>(request: ApiRequest): Promise<T> {
+        const idempotent = request.idempotent ?? request.method !== "POST";
+        const url = this.apiUrl + request.path + (request.query ? `?${new URLSearchParams(request.query)}` : "");
+        const label = `${request.method} ${request.path}`;
+        let reauthenticated = false;
+        return runWithRetries(this.options, async (attempt): Promise<AttemptOutcome<T>> => {
+            if (attempt > 1) this.counters.retries++;
+            await this.pacer.acquire();
+            const token = await this.tokens.get();
+            const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+            if (request.body !== undefined) headers["Content-Type"] = request.contentType ?? "application/json";
+            this.counters.requests++;
+            let response: Response;
+            try {
+                response = await fetch(url, {
+                    method: request.method,
+                    headers,
+                    body: request.body === undefined ? undefined : JSON.stringify(request.body),
+                    signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+                });
+            } catch (error) {
+                const reason = describeNetworkError(error);
+                if (idempotent || isConnectionRefused(error)) {
+                    return { kind: "retry", error: new Error(`${label} failed: ${reason}`) };
+                }
+                return { kind: "fail", error: new AmbiguousOutcomeError(request.method, request.path, reason) };
+            }
+            const text = await response.text().catch(() => "");
+            if (response.ok) {
+                this.pacer.onSuccess();
+                return { kind: "done", value: (text ? JSON.parse(text) : undefined) as T };
+            }
+            const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+            const error = new PingOneApiError(response.status, request.method, request.path, parseEnvelope(text), retryAfterMs === undefined ? undefined : retryAfterMs / 1000);
+            if (response.status === 429) {
+                // Rate-limited requests were not carried out, so even writes go again, after Retry-After.
+                this.counters.rateLimited++;
+                const wait = retryAfterMs ?? 1000;
+                this.pacer.onRateLimited(wait);
+                return { kind: "retry", error, afterMs: wait };
+            }
+            if (response.status === 401 && !reauthenticated) {
+                // An expired or revoked token: renew it once; the request was not carried out.
+                reauthenticated = true;
+                this.tokens.invalidate(token);
+                return { kind: "retry", error, afterMs: 0 };
+            }
+            if (transientStatuses.has(response.status)) {
+                if (idempotent) return { kind: "retry", error };
+                return { kind: "fail", error: new AmbiguousOutcomeError(request.method, request.path, error.message, response.status) };
+            }
+            return { kind: "fail", error };
+        });
+    }
+}
+
+function parseEnvelope(text: string): PingOneErrorEnvelope {
+    try {
+        const parsed = JSON.parse(text) as unknown;
+        if (parsed && typeof parsed === "object") return parsed as PingOneErrorEnvelope;
+    } catch {
+        // Proxies answer HTML; keep a short excerpt as the message.
+    }
+    return { message: text.slice(0, 200) || undefined };
+}

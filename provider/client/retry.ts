@@ -1,0 +1,62 @@
+import { ClientOptions } from "./clientOptions";
+import { sleep } from "./requestPacer";
+
+/** What one attempt decided: a value, a retry after a wait, or a final error. */
+export type AttemptOutcome<T> =
+    | { kind: "done"; value: T }
+    | { kind: "retry"; error: Error; afterMs?: number }
+    | { kind: "fail"; error: Error };
+
+/**
+ * Runs attempts until one is done or fails, bounded by `maxAttempts` and `maxRetryTimeMs`.
+ * A retry without `afterMs` backs off exponentially with jitter.
+ */
+export async function runWithRetries<T>(
+    options: Pick<ClientOptions, "maxAttempts" | "maxRetryTimeMs" | "baseDelayMs" | "maxDelayMs">,
+    attempt: (attemptNumber: number) => Promise<AttemptOutcome<T>>,
+): Promise<T> {
+    const started = Date.now();
+    for (let n = 1; ; n++) {
+        const outcome = await attempt(n);
+        if (outcome.kind === "done") return outcome.value;
+        if (outcome.kind === "fail") throw outcome.error;
+        const wait = outcome.afterMs ?? backoffDelay(n, options.baseDelayMs, options.maxDelayMs);
+        const elapsed = Date.now() - started;
+        if (n >= options.maxAttempts || elapsed + wait > options.maxRetryTimeMs) {
+            outcome.error.message += ` (gave up after ${n} attempt${n === 1 ? "" : "s"} in ${Math.round((elapsed) / 1000)} s)`;
+            throw outcome.error;
+        }
+        await sleep(wait);
+    }
+}
+
+/** Exponential back-off with "equal jitter": half fixed, half random, so callers spread out. */
+export function backoffDelay(attemptNumber: number, baseDelayMs: number, maxDelayMs: number): number {
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attemptNumber - 1));
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** Retry-After in seconds (or an HTTP date) to milliseconds; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null): number | undefined {
+    if (!header) return undefined;
+    const seconds = Number(header);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(header);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Connection refused means nothing was sent, so even a write may be tried again. */
+export function isConnectionRefused(error: unknown): boolean {
+    const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
+    return cause?.code === "ECONNREFUSED";
+}
+
+export function describeNetworkError(error: unknown): string {
+    if (error instanceof Error) {
+        if (error.name === "TimeoutError") return "the request timed out";
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        if (cause) return `${error.message} (${cause.code ?? cause.message ?? "network error"})`;
+        return error.message;
+    }
+    return String(error);
+}

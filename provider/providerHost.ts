@@ -1,0 +1,42 @@
+import type * as pulumi from "@pulumi/pulumi";
+import {
+    ConnectionSettings,
+    PingOneClient,
+    connectionSettingsFromConfig,
+    connectionSettingsFromEnv,
+    connectionSettingsFromInput,
+    resolveClientOptions,
+    resolveConnection,
+} from "./client";
+
+/**
+ * State of the provider host process, shared by every resource type's implementation: the stack
+ * config handed over by `configure`. Never serialized: this module is `require`d inside the host.
+ */
+let stackConfig: ((key: string) => string | undefined) | undefined;
+
+export function configureFromStack(request: pulumi.dynamic.ConfigureRequest): void {
+    const config = request.config;
+    stackConfig = (key) => config.get(key);
+}
+
+/**
+ * A PingOne client for one resource: its `connection` input first, then stack config, then the
+ * environment. Credentials are read here, when a method runs, never when the program is serialized.
+ */
+export function clientFor(connection: ConnectionSettings | undefined, environmentId: string): PingOneClient {
+    const sources = [connectionSettingsFromInput(connection)];
+    if (stackConfig) sources.push(connectionSettingsFromConfig(stackConfig));
+    sources.push(connectionSettingsFromEnv());
+    return PingOneClient.forConnection(resolveConnection(sources, environmentId), resolveClientOptions(stackConfig));
+}
+
+/** Logs through the engine when connected, else stdout (which the engine shows as info). */
+export function logInfo(message: string): void {
+    // Loaded lazily: the host resolves @pulumi/pulumi from the program directory.
+    (require("@pulumi/pulumi") as typeof pulumi).log.info(message);
+}
+
+export function logWarn(message: string): void {
+    (require("@pulumi/pulumi") as typeof pulumi).log.warn(message);
+}
