@@ -4,14 +4,18 @@ import { MfaDevice } from "../client/types";
 import { clientFor, configureFromStack, logInfo } from "../providerHost";
 import { InputChecker, differs, isUnknown } from "../validation";
 import { activateOathTokenDevice } from "./activateDevice";
+import { checkTokenShape } from "../inventory/oathTokenProvider";
+import { OtpSeed, codesFromSeed } from "../otp/otpFromSeed";
 
 /** Inputs as the provider receives them: resolved, secrets as plain strings. */
 export interface OathTokenActivationInputs {
     environmentId: string;
     userId: string;
     deviceId: string;
-    otp: string;
+    otp?: string;
     nextOtp?: string;
+    /** Instead of otp/nextOtp: the token's seed, from which the codes are computed at create time. */
+    seed?: OtpSeed;
     oathResync: boolean;
     deleteDeviceOnDestroy: boolean;
     connection?: ConnectionSettings;
@@ -46,7 +50,21 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTo
         checker.pingOneId("environmentId", "PingOne environment id");
         checker.pingOneId("userId", "PingOne user id");
         checker.pingOneId("deviceId", "id of the user's OATH_TOKEN device");
-        checker.otp("otp", true, "Set otp to the code the token shows now (press the button on a HOTP token).");
+        const seed = news.seed as unknown;
+        if (seed !== undefined && seed !== null) {
+            if (news.otp !== undefined || news.nextOtp !== undefined) {
+                checker.fail("seed", "Set either otp (and nextOtp) or seed, not both: with seed the codes are computed when the resource is created.");
+            }
+            if (isUnknown(seed)) {
+                // Resolved at apply time.
+            } else if (typeof seed !== "object" || Array.isArray(seed)) {
+                checker.fail("seed", "seed must be an object: { secret (hex), type (HOTP|TOTP), digits, algorithm, counter | timeStep }.");
+            } else {
+                checkTokenShape(checker, seed as Record<string, unknown>, "seed.");
+            }
+        } else {
+            checker.otp("otp", true, "Set otp to the code the token shows now (press the button on a HOTP token), or give the token's seed.");
+        }
         checker.otp("nextOtp", false, "Set nextOtp to the token's next code, or leave it out.");
         if (typeof news.otp === "string" && news.otp !== "" && !isUnknown(news.otp) && news.otp === news.nextOtp) {
             checker.fail("nextOtp", "nextOtp must be the token's next code, not the same code as otp: press the button again (HOTP) or wait for the next time step (TOTP).");
@@ -70,9 +88,11 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTo
 
     async create(inputs) {
         const client = clientFor(inputs.connection, inputs.environmentId);
+        // Codes from a seed are computed now, at the last moment, so a TOTP code is fresh.
+        const codes = inputs.seed ? codesFromSeed(inputs.seed) : { otp: inputs.otp!, nextOtp: inputs.nextOtp };
         const outcome = await activateOathTokenDevice(
             client,
-            { ...inputs, oathResync: inputs.oathResync ?? true },
+            { ...inputs, ...codes, oathResync: inputs.oathResync ?? true },
             { log: logInfo },
         );
         return { id: inputs.deviceId, outs: outputsOf(inputs, outcome.device, outcome.resynced) };

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionSettings } from "../client/connection";
 import { lazyProvider, packagePath } from "../dynamic/lazyProvider";
+import { OtpSeed } from "../otp/otpFromSeed";
+
+/** A token seed as resource inputs. */
+export type OtpSeedArgs = { [K in keyof OtpSeed]: pulumi.Input<OtpSeed[K]> };
 
 /** Connection settings as resource inputs. Secret fields are wrapped in `pulumi.secret` by the resource. */
 export type ConnectionArgs = { [K in keyof ConnectionSettings]?: pulumi.Input<string> };
@@ -19,12 +23,19 @@ export interface OathTokenActivationArgs {
      * The code the token shows now (6–8 digits). One-shot: it is stored only as a secret, and a
      * later change of it is not a change of the resource.
      */
-    otp: pulumi.Input<string>;
+    otp?: pulumi.Input<string>;
     /**
      * The token's next code, used only when PingOne answers `EXTRA_OTP_REQUIRED` (the token needs a
      * resync). Secret, one-shot like `otp`.
      */
     nextOtp?: pulumi.Input<string>;
+    /**
+     * Instead of `otp`/`nextOtp`: the token's seed (hex secret, type, digits, algorithm, counter or
+     * timeStep). The codes are computed when the resource is created: the current TOTP (and the next
+     * step's for a resync) or the HOTP at `counter` (and the one after). Stored as a secret. This proves
+     * possession of the seed file, not of the physical token.
+     */
+    seed?: pulumi.Input<OtpSeedArgs>;
     /** Lets PingOne resync the token if needed (default `true`). */
     oathResync?: pulumi.Input<boolean>;
     /**
@@ -82,7 +93,8 @@ export class OathTokenActivation extends pulumi.dynamic.Resource {
             environmentId: args.environmentId,
             userId: args.userId,
             deviceId: args.deviceId,
-            otp: pulumi.secret(args.otp),
+            otp: args.otp === undefined ? undefined : pulumi.secret(args.otp),
+            seed: args.seed === undefined ? undefined : pulumi.secret(args.seed),
             nextOtp: args.nextOtp === undefined ? undefined : pulumi.secret(args.nextOtp),
             oathResync: args.oathResync,
             deleteDeviceOnDestroy: args.deleteDeviceOnDestroy,
