@@ -1,0 +1,31 @@
+// Public surface of the PingOne emulator.
+export { PingOneEmulator } from "./server";
+export { sampleSeed, SAMPLE_ENVIRONMENT_ID, SAMPLE_CLIENT_ID, SAMPLE_CLIENT_SECRET, SAMPLE_USER_IDS, RFC_TEST_SECRET_HEX } from "./sampleSeed";
+export { generateOtp, timeStepAt } from "./otpCheck";
+export type { OtpKey } from "./otpCheck";
+export type {
+  DeviceJson,
+  DeviceStatus,
+  EmulatorOptions,
+  EmulatorSeed,
+  EnvironmentInfo,
+  FaultMatch,
+  HashAlgorithm,
+  InjectedDrop,
+  InjectedFailure,
+  InjectedStatusFailure,
+  Link,
+  OathTokenJson,
+  OathTokenType,
+  P1Error,
+  P1ErrorDetail,
+  RateLimit,
+  RequestLogEntry,
+  RequestOutcome,
+  SeedClient,
+  SeedDevice,
+  SeedEnvironment,
+  SeedToken,
+  SeedUser,
+  UserJson,
+} from "./types";
