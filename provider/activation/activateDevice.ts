@@ -8,10 +8,17 @@ export interface ActivationRequest {
     environmentId: string;
     userId: string;
     deviceId: string;
-    otp: string;
-    nextOtp?: string;
+    /** The code, or how to get it when it is needed (a command, a seed). */
+    otp: string | CodeSource;
+    /** The next code, read only if PingOne asks for a resync. */
+    nextOtp?: string | CodeSource;
     oathResync: boolean;
 }
+
+/** Produces a code on demand, so nothing is spent on a device that needs none. */
+export type CodeSource = () => Promise<string>;
+
+const codeOf = (code: string | CodeSource): Promise<string> => (typeof code === "string" ? Promise.resolve(code) : code());
 
 export interface ActivationOutcome {
     device: MfaDevice;
@@ -95,7 +102,7 @@ export async function activateOathTokenDevice(client: PingOneClient, request: Ac
     };
 
     try {
-        const activated = await send(request.otp, "otp");
+        const activated = await send(await codeOf(request.otp), "otp");
         return { device: activated, resynced: false, adopted: false, activateCalls };
     } catch (error) {
         if (!(error instanceof PingOneApiError && error.hasDetail("EXTRA_OTP_REQUIRED"))) throw explain(error, where, "otp");
@@ -105,12 +112,13 @@ export async function activateOathTokenDevice(client: PingOneClient, request: Ac
     if (!request.nextOtp) {
         throw new ActivationError(
             `The token of ${where} needs a resync: PingOne accepted the OTP as the start of a resync and needs the token's next code. ` +
-                `Set nextOtp to the code the token shows right after this one (press the button again; for TOTP, the next time step) and run pulumi up again.`,
+                `Set nextOtp to the code the token shows right after this one (press the button again; for TOTP, the next time step) and run pulumi up again ` +
+                    `(or give the seed or an otpCommand, which supply the next code themselves).`,
         );
     }
     log(`PingOne asked for an extra OTP for ${where}: sending nextOtp to resync the token.`);
     try {
-        const activated = await send(request.nextOtp, "nextOtp");
+        const activated = await send(await codeOf(request.nextOtp), "nextOtp");
         return { device: activated, resynced: true, adopted: false, activateCalls };
     } catch (error) {
         if (error instanceof PingOneApiError && error.hasDetail("EXTRA_OTP_REQUIRED")) {

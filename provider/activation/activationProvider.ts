@@ -3,9 +3,10 @@ import { ConnectionSettings } from "../client/connection";
 import { MfaDevice } from "../client/types";
 import { clientFor, configureFromStack, logInfo } from "../providerHost";
 import { InputChecker, differs, isUnknown } from "../validation";
-import { activateOathTokenDevice } from "./activateDevice";
+import { ActivationRequest, activateOathTokenDevice } from "./activateDevice";
 import { checkTokenShape } from "../inventory/oathTokenProvider";
-import { OtpSeed, codesFromSeed } from "../otp/otpFromSeed";
+import { OtpSeed, SeedCodes, codesFromSeed } from "../otp/otpFromSeed";
+import { codeFromCommand } from "../otp/otpFromCommand";
 
 /** Inputs as the provider receives them: resolved, secrets as plain strings. */
 export interface OathTokenActivationInputs {
@@ -16,6 +17,8 @@ export interface OathTokenActivationInputs {
     nextOtp?: string;
     /** Instead of otp/nextOtp: the token's seed, from which the codes are computed at create time. */
     seed?: OtpSeed;
+    /** Instead of otp/nextOtp: a command printing the token's current code, run when a code is needed. */
+    otpCommand?: string;
     oathResync: boolean;
     deleteDeviceOnDestroy: boolean;
     connection?: ConnectionSettings;
@@ -51,10 +54,15 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTo
         checker.pingOneId("userId", "PingOne user id");
         checker.pingOneId("deviceId", "id of the user's OATH_TOKEN device");
         const seed = news.seed as unknown;
-        if (seed !== undefined && seed !== null) {
-            if (news.otp !== undefined || news.nextOtp !== undefined) {
-                checker.fail("seed", "Set either otp (and nextOtp) or seed, not both: with seed the codes are computed when the resource is created.");
+        const sources = [news.otp !== undefined || news.nextOtp !== undefined, seed !== undefined && seed !== null, news.otpCommand !== undefined];
+        if (sources.filter(Boolean).length > 1) {
+            checker.fail("otp", "Give the codes one way: otp (and nextOtp), or seed, or otpCommand.");
+        }
+        if (news.otpCommand !== undefined) {
+            if (!isUnknown(news.otpCommand) && (typeof news.otpCommand !== "string" || news.otpCommand.trim() === "")) {
+                checker.fail("otpCommand", "otpCommand must be a shell command that prints the token's current code, e.g. `ykman oath accounts code -s 'PingOne:alice'`.");
             }
+        } else if (seed !== undefined && seed !== null) {
             if (isUnknown(seed)) {
                 // Resolved at apply time.
             } else if (typeof seed !== "object" || Array.isArray(seed)) {
@@ -88,8 +96,7 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTo
 
     async create(inputs) {
         const client = clientFor(inputs.connection, inputs.environmentId);
-        // Codes from a seed are computed now, at the last moment, so a TOTP code is fresh.
-        const codes = inputs.seed ? codesFromSeed(inputs.seed) : { otp: inputs.otp!, nextOtp: inputs.nextOtp };
+        const codes = codeSources(inputs);
         const outcome = await activateOathTokenDevice(
             client,
             { ...inputs, ...codes, oathResync: inputs.oathResync ?? true },
@@ -129,6 +136,20 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTo
         logInfo(deleted ? `Deleted the ${where}.` : `The ${where} was already gone.`);
     },
 };
+
+/** Codes are produced only when needed: no command run and no HOTP press spent on an ACTIVE device. */
+function codeSources(inputs: OathTokenActivationInputs): Pick<ActivationRequest, "otp" | "nextOtp"> {
+    const command = inputs.otpCommand;
+    if (command) return { otp: () => codeFromCommand(command), nextOtp: () => codeFromCommand(command) };
+    const seed = inputs.seed;
+    if (seed) {
+        // Computed at the last moment, so a TOTP code is fresh; the next code follows the first.
+        let codes: SeedCodes | undefined;
+        const compute = () => (codes ??= codesFromSeed(seed));
+        return { otp: async () => compute().otp, nextOtp: async () => compute().nextOtp };
+    }
+    return { otp: inputs.otp!, nextOtp: inputs.nextOtp };
+}
 
 function outputsOf(
     settings: Pick<OathTokenActivationInputs, "environmentId" | "userId" | "deleteDeviceOnDestroy" | "connection">,

@@ -36,6 +36,12 @@ export interface OathTokenActivationArgs {
      * possession of the seed file, not of the physical token.
      */
     seed?: pulumi.Input<OtpSeedArgs>;
+    /**
+     * Instead of codes or a seed: a shell command that prints the token's current code, run when the
+     * activation needs one (and again for a resync), e.g. `ykman oath accounts code -s 'PingOne:alice'`
+     * for a YubiKey, whose seed cannot be read back. A HOTP counter is spent only when needed.
+     */
+    otpCommand?: pulumi.Input<string>;
     /** Lets PingOne resync the token if needed (default `true`). */
     oathResync?: pulumi.Input<boolean>;
     /**
@@ -95,6 +101,7 @@ export class OathTokenActivation extends pulumi.dynamic.Resource {
             deviceId: args.deviceId,
             otp: args.otp === undefined ? undefined : pulumi.secret(args.otp),
             seed: args.seed === undefined ? undefined : pulumi.secret(args.seed),
+            otpCommand: args.otpCommand,
             nextOtp: args.nextOtp === undefined ? undefined : pulumi.secret(args.nextOtp),
             oathResync: args.oathResync,
             deleteDeviceOnDestroy: args.deleteDeviceOnDestroy,
