@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConnectionArgs, OathTokenActivation } from "../activation/oathTokenActivation";
 import { OathToken } from "../inventory/oathToken";
 import { OathTokenDevice } from "../pairing/oathTokenDevice";
-import { Assignment, SeedFileOptions, SeedProblem, TokenSeed, loadAssignmentsFile, loadSeedFile } from "../seeds";
+import { Assignment, SeedFileOptions, SeedProblem, TokenSeed, formatSeedProblem, loadAssignmentsFile, loadSeedFile } from "../seeds";
 
 export interface OathTokenFleetArgs {
     /** The PingOne environment (UUID). */
@@ -133,10 +133,7 @@ export class OathTokenFleet extends pulumi.ComponentResource {
     }
 
     private report(problems: SeedProblem[]): void {
-        for (const p of problems) {
-            const where = [p.location.file, p.location.line ? `line ${p.location.line}` : "", p.location.keyPackage ? `KeyPackage ${p.location.keyPackage}` : ""].filter(Boolean).join(", ");
-            pulumi.log.warn(`${where}: ${p.message}`, this);
-        }
+        for (const p of problems) pulumi.log.warn(formatSeedProblem(p), this);
         if (problems !== this.problems) this.problems.push(...problems);
     }
 }

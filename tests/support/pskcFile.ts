@@ -1,0 +1,32 @@
+import { randomBytes } from "node:crypto";
+
+export interface GeneratedToken {
+    serialNumber: string;
+    secretHex: string;
+}
+
+/** A plain-value PSKC (RFC 6030) container of HOTP keys, as a vendor ships it; `broken` serials get no secret. */
+export function pskcDocument(tokens: GeneratedToken[], broken: string[] = []): string {
+    const packages = [...tokens.map((t) => ({ ...t, broken: false })), ...broken.map((serialNumber) => ({ serialNumber, secretHex: "", broken: true }))].map(
+        (t, i) => `  <KeyPackage>
+    <DeviceInfo><Manufacturer>Manufacturer</Manufacturer><SerialNo>${t.serialNumber}</SerialNo></DeviceInfo>
+    <Key Id="${i + 1}" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:hotp">
+      <Issuer>Issuer</Issuer>
+      <AlgorithmParameters><ResponseFormat Length="6" Encoding="DECIMAL"/></AlgorithmParameters>
+      <Data>${t.broken ? "" : `
+        <Secret><PlainValue>${Buffer.from(t.secretHex, "hex").toString("base64")}</PlainValue></Secret>`}
+        <Counter><PlainValue>0</PlainValue></Counter>
+      </Data>
+    </Key>
+  </KeyPackage>`,
+    );
+    return `<?xml version="1.0" encoding="UTF-8"?>
+<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">
+${packages.join("\n")}
+</KeyContainer>
+`;
+}
+
+export function randomTokens(count: number, prefix: string): GeneratedToken[] {
+    return Array.from({ length: count }, (_, i) => ({ serialNumber: `${prefix}${String(i + 1).padStart(5, "0")}`, secretHex: randomBytes(20).toString("hex") }));
+}
