@@ -1,0 +1,20 @@
+import * as pulumi from "@pulumi/pulumi";
+import { OathTokenActivation } from "../../provider";
+
+/**
+ * Activate one key fob with the codes read off its display:
+ *   pulumi config set environmentId <uuid>; pulumi config set userId <uuid>; pulumi config set deviceId <uuid>
+ *   pulumi config set --secret otp 123456; pulumi config set --secret nextOtp 654321
+ * Fresh codes on a later run are no change: the activation is done once.
+ */
+export default function typedCodes() {
+    const config = new pulumi.Config();
+    const activation = new OathTokenActivation("fob", {
+        environmentId: config.require("environmentId"),
+        userId: config.require("userId"),
+        deviceId: config.require("deviceId"),
+        otp: config.requireSecret("otp"),
+        nextOtp: config.getSecret("nextOtp"),
+    });
+    return { status: activation.status, resynced: activation.resynced };
+}
