@@ -1,23 +1,10 @@
 import assert from "node:assert/strict";
 import { oathTokenActivationProvider as provider, OathTokenActivationInputs } from "../../provider/activation/activationProvider";
-import { hotp, noPingOneEnv, PairedToken, Scenario, startScenario, withEnv } from "../support/fixtures";
+import { hotp, isolateSuiteEnvironment, PairedToken, Scenario, startScenario, withEnv } from "../support/fixtures";
 
 describe("OathTokenActivation provider against the emulator", () => {
     let s: Scenario;
-    const restoreEnv: Record<string, string | undefined> = {};
-
-    before(() => {
-        for (const key of Object.keys(noPingOneEnv)) {
-            restoreEnv[key] = process.env[key];
-            delete process.env[key];
-        }
-        // Keep back-off short so retry tests stay quick; the policy is the same.
-        process.env.PINGONE_RETRY_BASE_DELAY_MS = "20";
-    });
-    after(() => {
-        delete process.env.PINGONE_RETRY_BASE_DELAY_MS;
-        for (const [key, value] of Object.entries(restoreEnv)) if (value !== undefined) process.env[key] = value;
-    });
+    isolateSuiteEnvironment();
     beforeEach(async () => {
         s = await startScenario();
     });

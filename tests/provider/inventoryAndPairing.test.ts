@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
 import { oathTokenProvider, OathTokenInputs } from "../../provider/inventory/oathTokenProvider";
 import { oathTokenDeviceProvider, OathTokenDeviceInputs } from "../../provider/pairing/oathTokenDeviceProvider";
-import { Scenario, noPingOneEnv, rfcSecretHex, startScenario } from "../support/fixtures";
+import { Scenario, isolateSuiteEnvironment, rfcSecretHex, startScenario } from "../support/fixtures";
 
 describe("OathToken and OathTokenDevice providers against the emulator", () => {
     let s: Scenario;
     let serial = 1;
-    const saved: Record<string, string | undefined> = {};
-    before(() => {
-        for (const key of Object.keys(noPingOneEnv)) {
-            saved[key] = process.env[key];
-            delete process.env[key];
-        }
-        process.env.PINGONE_RETRY_BASE_DELAY_MS = "20";
-    });
-    after(() => {
-        delete process.env.PINGONE_RETRY_BASE_DELAY_MS;
-        for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
-    });
+    isolateSuiteEnvironment();
     beforeEach(async () => (s = await startScenario()));
     afterEach(async () => s.emulator.stop());
 

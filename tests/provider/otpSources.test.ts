@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { oathTokenActivationProvider as provider, OathTokenActivationInputs } from "../../provider/activation/activationProvider";
 import { codesFromSeed } from "../../provider/otp/otpFromSeed";
 import { codeFromCommand } from "../../provider/otp/otpFromCommand";
-import { PairedToken, Scenario, noPingOneEnv, rfcSecretHex, startScenario } from "../support/fixtures";
+import { PairedToken, Scenario, isolateSuiteEnvironment, rfcSecretHex, startScenario } from "../support/fixtures";
 
 const rfc4226 = ["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"];
 
@@ -44,16 +44,7 @@ describe("codes from a command", () => {
 
     describe("in an activation against the emulator", () => {
         let s: Scenario;
-        const saved: Record<string, string | undefined> = {};
-        before(() => {
-            for (const key of Object.keys(noPingOneEnv)) {
-                saved[key] = process.env[key];
-                delete process.env[key];
-            }
-        });
-        after(() => {
-            for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
-        });
+        isolateSuiteEnvironment();
         beforeEach(async () => (s = await startScenario()));
         afterEach(async () => s.emulator.stop());
         const inputs = (t: PairedToken, extra: Partial<OathTokenActivationInputs>): OathTokenActivationInputs => ({

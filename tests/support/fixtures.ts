@@ -113,3 +113,25 @@ export const noPingOneEnv: Record<string, undefined> = Object.fromEntries(
         "PINGONE_AUTH_URL",
     ].map((k) => [k, undefined]),
 );
+
+/**
+ * Mocha hooks for a suite that talks to an emulator: no PINGONE_* variable of the developer leaks in,
+ * and retries back off briefly (the policy is the same, the waits shorter).
+ */
+export function isolateSuiteEnvironment(): void {
+    const saved: Record<string, string | undefined> = {};
+    const overrides: Record<string, string | undefined> = { ...noPingOneEnv, PINGONE_RETRY_BASE_DELAY_MS: "20" };
+    before(() => {
+        for (const [key, value] of Object.entries(overrides)) {
+            saved[key] = process.env[key];
+            if (value === undefined) delete process.env[key];
+            else process.env[key] = value;
+        }
+    });
+    after(() => {
+        for (const [key, value] of Object.entries(saved)) {
+            if (value === undefined) delete process.env[key];
+            else process.env[key] = value;
+        }
+    });
+}
