@@ -32,6 +32,14 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown> 
         throw new Error("Set the PingOne environment to provision into: pulumi config set pingone-oath:environmentId <uuid> (or PINGONE_ENVIRONMENT_ID).");
     }
 
+    if (hasCredentials && !config.get("seedFile")) {
+        // The demo files hold the public RFC test secret: never roll them out to a real tenant.
+        throw new Error(
+            "PingOne credentials are set but pingone-oath:seedFile is not: the default demo seed file would put tokens with a public test " +
+                "secret into your PingOne environment. Set pingone-oath:seedFile and pingone-oath:assignmentsFile to your vendor's files " +
+                "(pulumi config set pingone-oath:seedFile tokens.pskcxml), or unset the PINGONE_* variables to try the embedded emulator.",
+        );
+    }
     const passphrase = config.getSecret("seedPassphrase");
     const preSharedKey = config.getSecret("seedPreSharedKey");
     // Encrypted PSKC keys are needed while the program runs (to read the file), so unwrap them here.

@@ -9,11 +9,14 @@ import { openLocalStack } from "./localStack";
  */
 async function demo(): Promise<void> {
     const started = Date.now();
-    const credentials = process.env.PINGONE_CLIENT_ID || process.env.PINGONE_API_ACCESS_TOKEN;
-    console.log(credentials ? "PingOne credentials found in the environment: provisioning against PingOne." : "No PingOne credentials set: using the embedded PingOne emulator.");
+    // The demo always runs against the embedded emulator, even where PINGONE_* variables are set for
+    // real work: its seed file holds a public test secret that must never reach a real tenant.
+    const ignored = Object.keys(process.env).filter((key) => key.startsWith("PINGONE_"));
+    for (const key of ignored) delete process.env[key];
+    console.log(`The demo provisions against the embedded PingOne emulator${ignored.length ? ` (ignoring ${ignored.join(", ")})` : ""}.`);
     const program = async () => (await import("../program/index")).default();
     // The embedded emulator keeps no state between demo runs, so each run starts a fresh stack.
-    const { stack } = await openLocalStack({ name: "demo", stackName: "demo", program, fresh: !credentials });
+    const { stack } = await openLocalStack({ name: "demo", stackName: "demo", program, fresh: true });
 
     console.log("\n== pulumi up");
     const first = await stack.up({ onOutput: (line) => process.stdout.write(line) });

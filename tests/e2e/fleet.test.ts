@@ -89,4 +89,22 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
         for (const t of tokens) assert.ok(!text.includes(t.secretHex), "no seed in plain text in the state");
         assert.ok(!text.includes(clientSecret));
     });
+
+    it("refuses to roll the demo seed file out when real credentials are set", async () => {
+        const { stack } = await openLocalStack({
+            name: "e2e-fleet-guard",
+            fresh: true,
+            program: () => main(),
+            config: {
+                "pingone:clientId": { value: clientId },
+                "pingone:clientSecret": { value: clientSecret, secret: true },
+                "pingone:apiUrl": { value: emulator.apiUrl },
+                "pingone:authUrl": { value: emulator.authUrl },
+                "pingone-oath:environmentId": { value: environmentId },
+            },
+        });
+        emulator.clearRequests();
+        await assert.rejects(stack.up(), /pingone-oath:seedFile is not.*public test secret/s);
+        assert.equal(emulator.requests.length, 0);
+    });
 });
