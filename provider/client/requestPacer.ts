@@ -38,14 +38,19 @@ export class RequestPacer {
 
     /** Resolves when the caller may send its request. */
     async acquire(): Promise<void> {
+        const wait = this.reserve();
+        if (wait > 0) await sleep(wait);
+    }
+
+    /** Books the next slot and says how long (ms) to wait for it. */
+    reserve(): number {
         const now = this.now();
         const interval = 1000 / this.rate;
         const tolerance = Math.max(0, this.options.burst - 1) * interval;
         this.nextSlot = Math.max(this.nextSlot, now, this.pausedUntil);
         const sendAt = Math.max(now, this.pausedUntil, this.nextSlot - tolerance);
         this.nextSlot += interval;
-        const wait = sendAt - now;
-        if (wait > 0) await sleep(wait);
+        return sendAt - now;
     }
 
     /** The server said 429: everyone waits for Retry-After, and the rate drops by a quarter. */

@@ -105,6 +105,18 @@ describe("OathTokenActivation provider against the emulator", () => {
         assert.equal(s.emulator.requests.filter((r) => r.status === 401).length, 1);
     });
 
+    it("renews the shared access token before it expires, without a 401", async () => {
+        await s.emulator.stop();
+        // PingOne's tokens live an hour; a 2 s token is renewed after half its life.
+        s = await startScenario({ accessTokenTtlSeconds: 2 });
+        const [first, second] = [s.addPairedToken(), s.addPairedToken()];
+        await provider.create(inputs(first));
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await provider.create(inputs(second));
+        assert.equal(s.tokenRequests(), 2);
+        assert.equal(s.emulator.requests.filter((r) => r.status === 401).length, 0);
+    });
+
     it("honours Retry-After on 429, even for the activate call", async () => {
         const token = s.addPairedToken();
         s.emulator.failNext({ method: "POST", path: `/devices/${token.deviceId}` }, { status: 429, retryAfterSeconds: 1, body: { code: "REQUEST_LIMITED" } });
