@@ -1,4 +1,3 @@
-import { Stack } from "@pulumi/pulumi/automation";
 import { stopEmbeddedEmulator } from "../program/embeddedEmulator";
 import { openLocalStack } from "./localStack";
 
@@ -31,7 +30,6 @@ async function demo(): Promise<void> {
     await stopEmbeddedEmulator();
     console.log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (changed !== 0) process.exitCode = 1;
-    void (stack as Stack);
 }
 
 interface Row {

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
@@ -35,8 +36,8 @@ export function lazyProvider(absoluteModulePath: string, packageModulePath: stri
 
 /** `dist/provider/...` path of a compiled module, as seen from the package root. */
 export function packagePath(absoluteModulePath: string): string {
-    const marker = `${require("node:path").sep}dist${require("node:path").sep}`;
+    const marker = `${path.sep}dist${path.sep}`;
     const index = absoluteModulePath.lastIndexOf(marker);
     const relative = index >= 0 ? absoluteModulePath.slice(index + 1) : absoluteModulePath;
-    return `pulumi-pingone-oath/${relative.split(require("node:path").sep).join("/")}`;
+    return `pulumi-pingone-oath/${relative.split(path.sep).join("/")}`;
 }

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { PingOneEmulator } from "../../emulator";
 import { OathTokenActivation, OathTokenDevice } from "../../provider";
 import { LocalStack, openLocalStack, pulumiCli, readBackendFiles } from "../../scripts/localStack";
@@ -236,5 +235,4 @@ describe("end to end through the Pulumi CLI", function () {
         const response = await fetch(`${emulator.apiUrl}/environments/${envId}/users/${userId}/devices/${deviceId}`, { method: "DELETE", headers: { Authorization: `Bearer ${token.access_token}` } });
         assert.equal(response.status, 204);
     }
-    void pulumi;
 });
