@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionSettings } from "../client/connection";
 import { lazyProvider, packagePath } from "../dynamic/lazyProvider";
+import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
 import { OtpSeed } from "../otp/otpFromSeed";
 
 /** A token seed as resource inputs. */
@@ -59,8 +60,9 @@ export interface OathTokenActivationArgs {
 const implementation = require.resolve("./activationProvider");
 
 /**
- * The provider object, serialized into state: a small stub that loads `activationProvider` in the
- * provider host. Also usable directly as a plain `pulumi.dynamic.ResourceProvider`.
+ * The provider as a plain `pulumi.dynamic.ResourceProvider`, for your own `pulumi.dynamic.Resource`: a
+ * small stub that loads `activationProvider` in the provider host, so its serialized text stays small.
+ * (`OathTokenActivation` itself stores an even smaller module text; see `ModuleBackedResource`.)
  */
 export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider = lazyProvider(
     implementation,
@@ -75,7 +77,7 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider = lazy
  *
  * Type token: `pulumi-nodejs:dynamic/pingone:OathTokenActivation`. Id: the device id.
  */
-export class OathTokenActivation extends pulumi.dynamic.Resource {
+export class OathTokenActivation extends ModuleBackedResource {
     /** The environment of the device. */
     declare readonly environmentId: pulumi.Output<string>;
     /** The user the device belongs to. */
@@ -112,7 +114,7 @@ export class OathTokenActivation extends pulumi.dynamic.Resource {
             serialNumber: undefined,
             resynced: undefined,
         };
-        super(oathTokenActivationProvider, name, props, withSecretOutputs(opts, ["connection"]), "pingone", "OathTokenActivation");
+        super("OathTokenActivation", { modulePath: implementation, exportName: "oathTokenActivationProvider" }, name, props, withSecretOutputs(opts, ["connection"]));
     }
 }
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionArgs, withSecretOutputs } from "../activation/oathTokenActivation";
 import { lazyProvider, packagePath } from "../dynamic/lazyProvider";
+import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
 
 export interface OathTokenArgs {
     /** The PingOne environment (UUID) whose OATH token inventory holds the token. */
@@ -31,7 +32,7 @@ export const oathTokenProviderStub: pulumi.dynamic.ResourceProvider = lazyProvid
  * existing token with the same serial; destroying revokes it (PingOne unpairs it). Changing the secret,
  * type or shape replaces it. Type token: `pulumi-nodejs:dynamic/pingone:OathToken`. Id: PingOne's token id.
  */
-export class OathToken extends pulumi.dynamic.Resource {
+export class OathToken extends ModuleBackedResource {
     declare readonly environmentId: pulumi.Output<string>;
     declare readonly serialNumber: pulumi.Output<string>;
     declare readonly type: pulumi.Output<"HOTP" | "TOTP">;
@@ -59,6 +60,6 @@ export class OathToken extends pulumi.dynamic.Resource {
             drift: undefined,
             adopted: undefined,
         };
-        super(oathTokenProviderStub, name, props, withSecretOutputs(opts, ["secret", "connection"]), "pingone", "OathToken");
+        super("OathToken", { modulePath: implementation, exportName: "oathTokenProvider" }, name, props, withSecretOutputs(opts, ["secret", "connection"]));
     }
 }

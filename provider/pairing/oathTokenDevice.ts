@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionArgs, withSecretOutputs } from "../activation/oathTokenActivation";
 import { lazyProvider, packagePath } from "../dynamic/lazyProvider";
+import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
 
 export interface OathTokenDeviceArgs {
     /** The PingOne environment (UUID). */
@@ -24,7 +25,7 @@ export const oathTokenDeviceProviderStub: pulumi.dynamic.ResourceProvider = lazy
  * unclear answer, it looks for the user's device with that serial, so no retry or re-run leaves two.
  * Destroy removes the device. Type token: `pulumi-nodejs:dynamic/pingone:OathTokenDevice`. Id: the device id.
  */
-export class OathTokenDevice extends pulumi.dynamic.Resource {
+export class OathTokenDevice extends ModuleBackedResource {
     declare readonly environmentId: pulumi.Output<string>;
     /** The user's id, resolved from `username` when that was given. */
     declare readonly userId: pulumi.Output<string>;
@@ -47,6 +48,6 @@ export class OathTokenDevice extends pulumi.dynamic.Resource {
             status: undefined,
             adopted: undefined,
         };
-        super(oathTokenDeviceProviderStub, name, props, withSecretOutputs(opts, ["connection"]), "pingone", "OathTokenDevice");
+        super("OathTokenDevice", { modulePath: implementation, exportName: "oathTokenDeviceProvider" }, name, props, withSecretOutputs(opts, ["connection"]));
     }
 }

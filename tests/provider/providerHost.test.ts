@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { oathTokenActivationProvider } from "../../provider";
+import { providerModuleText } from "../../provider/dynamic/moduleBackedResource";
 import { hotp, noPingOneEnv, Scenario, startScenario } from "../support/fixtures";
 import { DiffChanges, ProviderHost, serializeProvider } from "../support/providerHost";
 
@@ -15,7 +16,8 @@ describe("the serialized provider in Pulumi's real provider host (gRPC)", functi
 
     before(async () => {
         s = await startScenario();
-        providerText = await serializeProvider(oathTokenActivationProvider);
+        // What OathTokenActivation stores as __provider.
+        providerText = providerModuleText({ modulePath: require.resolve("../../provider/activation/activationProvider"), exportName: "oathTokenActivationProvider" });
         // Credentials reach the host only through Configure (stack config), never the environment.
         const env: NodeJS.ProcessEnv = { ...process.env, ...noPingOneEnv, PULUMI_PROJECT: "pingone", PULUMI_STACK: "test" };
         for (const key of Object.keys(noPingOneEnv)) delete env[key];
@@ -33,13 +35,25 @@ describe("the serialized provider in Pulumi's real provider host (gRPC)", functi
         await s?.emulator.stop();
     });
 
-    it("keeps __provider small and free of credentials", () => {
-        const bytes = Buffer.byteLength(providerText);
-        assert.ok(bytes <= 8 * 1024, `__provider is ${bytes} bytes`);
-        for (const secret of [s.connection.clientSecret, s.connection.clientId, "Bearer"]) {
-            assert.ok(!providerText.includes(secret), `__provider contains ${secret}`);
+    it("keeps __provider small and free of credentials, for the resource's module text and the exported stub", async () => {
+        const stubText = await serializeProvider(oathTokenActivationProvider);
+        for (const text of [providerText, stubText]) {
+            const bytes = Buffer.byteLength(text);
+            assert.ok(bytes <= 8 * 1024, `__provider is ${bytes} bytes`);
+            for (const secret of [s.connection.clientSecret, s.connection.clientId, "Bearer"]) assert.ok(!text.includes(secret), `__provider contains ${secret}`);
+            assert.match(text, /activationProvider\.js/);
         }
-        assert.match(providerText, /activationProvider\.js/);
+        console.log(`    __provider: ${Buffer.byteLength(providerText)} bytes (module text), ${Buffer.byteLength(stubText)} bytes (serialized stub)`);
+    });
+
+    it("runs the exported stub, serialized as pulumi.dynamic.Resource does, through the host", async () => {
+        const token = s.addPairedToken();
+        const stubText = await serializeProvider(oathTokenActivationProvider);
+        const news = { __provider: stubText, environmentId: s.environmentId, userId: token.userId, deviceId: token.deviceId, otp: hotp(token.secretHex, 0) };
+        const checked = await host.check(urn, {}, news);
+        assert.deepEqual(checked.failures, []);
+        const created = await host.create(urn, checked.inputs);
+        assert.equal(created.properties.status, "ACTIVE");
     });
 
     it("checks, creates, diffs, reads and deletes through the host", async () => {
