@@ -98,3 +98,19 @@ export function differs(olds: Record<string, unknown>, news: Record<string, unkn
     if (isUnknown(news[key])) return true;
     return JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null);
 }
+
+/**
+ * A diff over named keys of old outputs and new inputs: a change of a `replaceKeys` key replaces the
+ * resource, a change of an `updateKeys` key updates it, anything else (one-shot codes, seeds) is no change.
+ */
+export function diffByKeys(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    replaceKeys: readonly string[],
+    updateKeys: readonly string[],
+    deleteBeforeReplace: boolean,
+): pulumi.dynamic.DiffResult {
+    const replaces = replaceKeys.filter((key) => differs(olds, news, key));
+    const updates = updateKeys.filter((key) => differs(olds, news, key));
+    return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace };
+}

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ConnectionSettings } from "../client/connection";
 import { MfaDevice } from "../client/types";
 import { clientFor, configureFromStack, logInfo } from "../providerHost";
-import { InputChecker, differs, isUnknown } from "../validation";
+import { InputChecker, diffByKeys, isUnknown } from "../validation";
 import { ActivationRequest, activateOathTokenDevice } from "./activateDevice";
 import { checkTokenShape } from "../inventory/oathTokenProvider";
 import { OtpSeed, SeedCodes, codesFromSeed } from "../otp/otpFromSeed";
@@ -87,11 +87,7 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTo
     },
 
     async diff(_id, olds, news) {
-        const o = olds as unknown as Record<string, unknown>;
-        const n = news as unknown as Record<string, unknown>;
-        const replaces = replaceKeys.filter((key) => differs(o, n, key));
-        const updates = updateKeys.filter((key) => differs(o, n, key));
-        return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
+        return diffByKeys(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, replaceKeys, updateKeys, false);
     },
 
     async create(inputs) {

@@ -4,7 +4,7 @@ import { AmbiguousOutcomeError, PingOneApiError } from "../client/errors";
 import { PingOneClient } from "../client/pingOneClient";
 import { OathHashAlgorithm, OathToken, OathTokenCreate, OathTokenType } from "../client/types";
 import { clientFor, configureFromStack, logInfo } from "../providerHost";
-import { InputChecker, differs, isUnknown } from "../validation";
+import { InputChecker, diffByKeys, isUnknown } from "../validation";
 
 export interface OathTokenInputs {
     environmentId: string;
@@ -62,11 +62,7 @@ export const oathTokenProvider: pulumi.dynamic.ResourceProvider<OathTokenInputs,
     },
 
     async diff(_id, olds, news) {
-        const o = olds as unknown as Record<string, unknown>;
-        const n = news as unknown as Record<string, unknown>;
-        const replaces = replaceKeys.filter((key) => differs(o, n, key));
-        const updates = differs(o, n, "connection") ? ["connection"] : [];
-        return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: true };
+        return diffByKeys(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, replaceKeys, ["connection"], true);
     },
 
     async create(inputs) {

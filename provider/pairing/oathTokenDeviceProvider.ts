@@ -4,7 +4,7 @@ import { AmbiguousOutcomeError, PingOneApiError } from "../client/errors";
 import { PingOneClient } from "../client/pingOneClient";
 import { MfaDevice } from "../client/types";
 import { clientFor, configureFromStack, logInfo } from "../providerHost";
-import { InputChecker, differs, isUnknown } from "../validation";
+import { InputChecker, diffByKeys, isUnknown } from "../validation";
 
 export interface OathTokenDeviceInputs {
     environmentId: string;
@@ -56,9 +56,7 @@ export const oathTokenDeviceProvider: pulumi.dynamic.ResourceProvider<OathTokenD
         const n = { ...(news as unknown as Record<string, unknown>) };
         // Outputs always hold the resolved userId; compare it only when the user gave one.
         if (n.userId === undefined) n.userId = o.userId;
-        const replaces = replaceKeys.filter((key) => differs(o, n, key));
-        const updates = differs(o, n, "connection") ? ["connection"] : [];
-        return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: true };
+        return diffByKeys(o, n, replaceKeys, ["connection"], true);
     },
 
     async create(inputs) {

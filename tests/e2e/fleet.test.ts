@@ -37,6 +37,15 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
     });
     after(async () => emulator?.stop());
 
+    /** Stack config reaching the emulator; the client secret is stored encrypted. */
+    const connectionConfig = () => ({
+        "pingone:clientId": { value: clientId },
+        "pingone:clientSecret": { value: clientSecret, secret: true },
+        "pingone:apiUrl": { value: emulator.apiUrl },
+        "pingone:authUrl": { value: emulator.authUrl },
+        "pingone-oath:environmentId": { value: environmentId },
+    });
+
     it("provisions every assigned token, warns about bad rows, re-runs as a no-op, and removes a dropped row's resources", async () => {
         writeFiles(tokens.length);
         const { stack, backendDir } = await openLocalStack({
@@ -44,11 +53,7 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
             fresh: true,
             program: () => main(),
             config: {
-                "pingone:clientId": { value: clientId },
-                "pingone:clientSecret": { value: clientSecret, secret: true },
-                "pingone:apiUrl": { value: emulator.apiUrl },
-                "pingone:authUrl": { value: emulator.authUrl },
-                "pingone-oath:environmentId": { value: environmentId },
+                ...connectionConfig(),
                 "pingone-oath:seedFile": { value: seedFile },
                 "pingone-oath:assignmentsFile": { value: assignmentsFile },
             },
@@ -95,13 +100,7 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
             name: "e2e-fleet-guard",
             fresh: true,
             program: () => main(),
-            config: {
-                "pingone:clientId": { value: clientId },
-                "pingone:clientSecret": { value: clientSecret, secret: true },
-                "pingone:apiUrl": { value: emulator.apiUrl },
-                "pingone:authUrl": { value: emulator.authUrl },
-                "pingone-oath:environmentId": { value: environmentId },
-            },
+            config: connectionConfig(),
         });
         emulator.clearRequests();
         await assert.rejects(stack.up(), /pingone-oath:seedFile is not.*public test secret/s);
