@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { pskcDocument } from "../tests/support/pskcFile";
 
 /** One generated hardware token and the user it goes to. */
 export interface BenchToken {
@@ -20,9 +21,6 @@ export interface BenchFiles {
     tokens: BenchToken[];
 }
 
-const PSKC_NS = "urn:ietf:params:xml:ns:keyprov:pskc";
-const HOTP_ALGORITHM = "urn:ietf:params:xml:ns:keyprov:pskc:hotp";
-
 /**
  * N tokens with random 20-byte secrets and small random counters, one per user, written to a fresh
  * temp dir as the vendor's PSKC file and the admin's assignments CSV.
@@ -37,39 +35,9 @@ export function writeBenchFiles(label: string, userIds: string[]): BenchFiles {
     }));
     const seedFile = path.join(dir, "tokens.pskcxml");
     const assignmentsFile = path.join(dir, "assignments.csv");
-    fs.writeFileSync(seedFile, pskcText(tokens));
+    fs.writeFileSync(seedFile, pskcDocument(tokens));
     fs.writeFileSync(assignmentsFile, ["serialNumber,userId", ...tokens.map((t) => `${t.serialNumber},${t.userId}`)].join("\n") + "\n");
     return { dir, seedFile, assignmentsFile, tokens };
-}
-
-export function pskcText(tokens: BenchToken[]): string {
-    const packages = tokens.map(
-        (t) => `    <KeyPackage>
-        <DeviceInfo>
-            <Manufacturer>BenchTokens</Manufacturer>
-            <SerialNo>${t.serialNumber}</SerialNo>
-        </DeviceInfo>
-        <Key Id="${t.serialNumber}" Algorithm="${HOTP_ALGORITHM}">
-            <Issuer>PingOne fleet bench</Issuer>
-            <AlgorithmParameters>
-                <ResponseFormat Length="6" Encoding="DECIMAL"/>
-            </AlgorithmParameters>
-            <Data>
-                <Secret>
-                    <PlainValue>${Buffer.from(t.secretHex, "hex").toString("base64")}</PlainValue>
-                </Secret>
-                <Counter>
-                    <PlainValue>${t.counter}</PlainValue>
-                </Counter>
-            </Data>
-        </Key>
-    </KeyPackage>`,
-    );
-    return `<?xml version="1.0" encoding="UTF-8"?>
-<KeyContainer Version="1.0" Id="pingone-fleet-bench" xmlns="${PSKC_NS}">
-${packages.join("\n")}
-</KeyContainer>
-`;
 }
 
 export function removeBenchFiles(files: BenchFiles): void {

@@ -3,19 +3,24 @@ import { randomBytes } from "node:crypto";
 export interface GeneratedToken {
     serialNumber: string;
     secretHex: string;
+    /** HOTP counter at programming time (default 0). */
+    counter?: number;
 }
 
-/** A plain-value PSKC (RFC 6030) container of HOTP keys, as a vendor ships it; `broken` serials get no secret. */
+/**
+ * A plain-value PSKC (RFC 6030) container of 6-digit HOTP keys, as a vendor ships it. `broken` serials
+ * get a KeyPackage without a secret, which a loader must report. Used by the e2e tests and the bench.
+ */
 export function pskcDocument(tokens: GeneratedToken[], broken: string[] = []): string {
-    const packages = [...tokens.map((t) => ({ ...t, broken: false })), ...broken.map((serialNumber) => ({ serialNumber, secretHex: "", broken: true }))].map(
+    const packages = [...tokens, ...broken.map((serialNumber) => ({ serialNumber, secretHex: "", counter: 0 }))].map(
         (t, i) => `  <KeyPackage>
     <DeviceInfo><Manufacturer>Manufacturer</Manufacturer><SerialNo>${t.serialNumber}</SerialNo></DeviceInfo>
     <Key Id="${i + 1}" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:hotp">
       <Issuer>Issuer</Issuer>
       <AlgorithmParameters><ResponseFormat Length="6" Encoding="DECIMAL"/></AlgorithmParameters>
-      <Data>${t.broken ? "" : `
-        <Secret><PlainValue>${Buffer.from(t.secretHex, "hex").toString("base64")}</PlainValue></Secret>`}
-        <Counter><PlainValue>0</PlainValue></Counter>
+      <Data>${t.secretHex ? `
+        <Secret><PlainValue>${Buffer.from(t.secretHex, "hex").toString("base64")}</PlainValue></Secret>` : ""}
+        <Counter><PlainValue>${t.counter ?? 0}</PlainValue></Counter>
       </Data>
     </Key>
   </KeyPackage>`,
