@@ -114,12 +114,7 @@ export class OathTokenActivation extends ModuleBackedResource {
             serialNumber: undefined,
             resynced: undefined,
         };
-        super("OathTokenActivation", { modulePath: implementation, exportName: "oathTokenActivationProvider" }, name, props, withSecretOutputs(opts, ["connection"]));
+        super("OathTokenActivation", { modulePath: implementation, exportName: "oathTokenActivationProvider" }, name, props, opts, ["connection"]);
     }
 }
 
-/** Adds outputs that must be stored encrypted even if their key is new. */
-export function withSecretOutputs<T extends pulumi.CustomResourceOptions>(opts: T | undefined, keys: string[]): T {
-    const existing = opts?.additionalSecretOutputs ?? [];
-    return { ...(opts ?? ({} as T)), additionalSecretOutputs: [...new Set([...existing, ...keys])] };
-}

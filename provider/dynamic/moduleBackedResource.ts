@@ -31,7 +31,19 @@ export function providerModuleText({ modulePath, exportName }: ProviderImplement
  * closure. It is what `pulumi.dynamic.Resource` does, with a smaller `__provider`.
  */
 export abstract class ModuleBackedResource extends pulumi.CustomResource {
-    protected constructor(type: string, implementation: ProviderImplementation, name: string, props: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
-        super(`pulumi-nodejs:dynamic/pingone:${type}`, name, { ...props, __provider: providerModuleText(implementation) }, opts);
+    /**
+     * `secretOutputs`: outputs stored encrypted. The engine re-marks an output only when its key equals a
+     * secret input's key; naming them here also covers keys the provider adds.
+     */
+    protected constructor(
+        type: string,
+        implementation: ProviderImplementation,
+        name: string,
+        props: Record<string, unknown>,
+        opts: pulumi.CustomResourceOptions | undefined,
+        secretOutputs: string[],
+    ) {
+        const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secretOutputs])];
+        super(`pulumi-nodejs:dynamic/pingone:${type}`, name, { ...props, __provider: providerModuleText(implementation) }, { ...opts, additionalSecretOutputs });
     }
 }

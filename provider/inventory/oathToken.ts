@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgs, withSecretOutputs } from "../activation/oathTokenActivation";
+import { ConnectionArgs } from "../activation/oathTokenActivation";
 import { lazyProvider, packagePath } from "../dynamic/lazyProvider";
 import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
 
@@ -60,6 +60,6 @@ export class OathToken extends ModuleBackedResource {
             drift: undefined,
             adopted: undefined,
         };
-        super("OathToken", { modulePath: implementation, exportName: "oathTokenProvider" }, name, props, withSecretOutputs(opts, ["secret", "connection"]));
+        super("OathToken", { modulePath: implementation, exportName: "oathTokenProvider" }, name, props, opts, ["secret", "connection"]);
     }
 }

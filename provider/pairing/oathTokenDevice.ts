@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgs, withSecretOutputs } from "../activation/oathTokenActivation";
+import { ConnectionArgs } from "../activation/oathTokenActivation";
 import { lazyProvider, packagePath } from "../dynamic/lazyProvider";
 import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
 
@@ -48,6 +48,6 @@ export class OathTokenDevice extends ModuleBackedResource {
             status: undefined,
             adopted: undefined,
         };
-        super("OathTokenDevice", { modulePath: implementation, exportName: "oathTokenDeviceProvider" }, name, props, withSecretOutputs(opts, ["connection"]));
+        super("OathTokenDevice", { modulePath: implementation, exportName: "oathTokenDeviceProvider" }, name, props, opts, ["connection"]);
     }
 }
