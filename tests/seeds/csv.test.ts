@@ -2,21 +2,11 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadSeedFile, parseSeedCsv, SeedFileError, type SeedLoadResult } from "../../provider/seeds";
-import { RFC4226_CODES, RFC4226_SECRET_HEX, fixturePath, hotpCodes, readFixture, totpCode } from "./helpers";
+import { loadSeedFile, parseSeedCsv, type SeedLoadResult } from "../../provider/seeds";
+import { RFC4226_CODES, RFC4226_SECRET_HEX, expectSeedFileError, fixturePath, hotpCodes, readFixture, totpCode } from "./helpers";
 
 const problemLines = (result: SeedLoadResult) => result.problems.map((p) => p.location.line);
 
-function expectSeedFileError(run: () => unknown, pattern: RegExp): SeedFileError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof SeedFileError, `expected SeedFileError, got ${String(error)}`);
-    assert.match(error.message, pattern);
-    return error;
-  }
-  assert.fail(`expected a SeedFileError matching ${pattern}`);
-}
 
 describe("seeds/csv: PingID layout", () => {
   const result = parseSeedCsv(readFixture("seeds", "pingid.csv"), { file: "pingid.csv", format: "pingid" });

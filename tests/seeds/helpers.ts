@@ -1,11 +1,12 @@
 // Shared helpers for the seed loader tests: fixture paths, RFC vectors, and a tiny PSKC
 // encryptor so tests can build encrypted files the way a vendor would.
 
+import { strict as assert } from "node:assert";
 import { createCipheriv, createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { HOTP, Secret, TOTP } from "otpauth";
-import type { TokenSeed } from "../../provider/seeds";
+import { SeedFileError, type TokenSeed } from "../../provider/seeds";
 
 // Compiled tests live in dist/tests/seeds; fixtures stay in the source tree.
 export const FIXTURES = path.resolve(__dirname, "../../../tests/fixtures");
@@ -85,4 +86,16 @@ export function tamperBase64(text: string, index: number): string {
   const char = text[index];
   const replacement = char === "A" ? "B" : "A";
   return text.slice(0, index) + replacement + text.slice(index + 1);
+}
+
+/** Runs `run`, which must throw a SeedFileError whose message matches `pattern`; returns the error. */
+export function expectSeedFileError(run: () => unknown, pattern: RegExp): SeedFileError {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof SeedFileError, `expected SeedFileError, got ${String(error)}`);
+    assert.match(error.message, pattern);
+    return error;
+  }
+  assert.fail(`expected a SeedFileError matching ${pattern}`);
 }

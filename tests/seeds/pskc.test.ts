@@ -6,6 +6,7 @@ import {
   RFC4226_CODES_8,
   RFC4226_SECRET_HEX,
   encryptedXml,
+  expectSeedFileError,
   fixturePath,
   hotpCodes,
   preSharedKeyContainer,
@@ -18,16 +19,11 @@ const figure = (n: number): string => readFixture("pskc-rfc6030", `figure${n}.ps
 const errors = (result: SeedLoadResult) => result.problems.filter((p) => p.severity !== "warning");
 const warnings = (result: SeedLoadResult) => result.problems.filter((p) => p.severity === "warning");
 
-function expectSeedFileError(run: () => unknown, pattern: RegExp): SeedFileError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof SeedFileError, `expected SeedFileError, got ${String(error)}`);
-    assert.match(error.message, pattern);
-    assert.ok(error.problems.length > 0, "a SeedFileError carries at least one problem");
-    return error;
-  }
-  assert.fail(`expected a SeedFileError matching ${pattern}`);
+/** As the shared helper, and a PSKC SeedFileError must carry at least one problem. */
+function expectPskcFileError(run: () => unknown, pattern: RegExp): SeedFileError {
+  const error = expectSeedFileError(run, pattern);
+  assert.ok(error.problems.length > 0, "a SeedFileError carries at least one problem");
+  return error;
 }
 
 /** The RFC figures 3, 5, 6, 7 token: serial 987654321, RFC 4226 secret, HOTP, 8 digits. */
@@ -115,20 +111,20 @@ describe("seeds/pskc: RFC 6030 figures", () => {
 
 describe("seeds/pskc: encryption errors", () => {
   it("an encrypted file without a key says to pass preSharedKeyHex", () => {
-    const error = expectSeedFileError(() => parsePskc(figure(6), { file: "f6" }), /pass the preSharedKeyHex option/);
+    const error = expectPskcFileError(() => parsePskc(figure(6), { file: "f6" }), /pass the preSharedKeyHex option/);
     assert.match(error.message, /"Pre-shared-key"/);
   });
 
   it("a passphrase file without a passphrase says to pass passphrase", () => {
-    expectSeedFileError(() => parsePskc(figure(7)), /passphrase-derived key .*"My Password 1".*pass the passphrase option/);
+    expectPskcFileError(() => parsePskc(figure(7)), /passphrase-derived key .*"My Password 1".*pass the passphrase option/);
   });
 
   it("a passphrase given to a pre-shared-key file is called out", () => {
-    expectSeedFileError(() => parsePskc(figure(6), { passphrase: "qwerty" }), /preSharedKeyHex.*does not use a passphrase/);
+    expectPskcFileError(() => parsePskc(figure(6), { passphrase: "qwerty" }), /preSharedKeyHex.*does not use a passphrase/);
   });
 
   it("a wrong pre-shared key is refused for the whole file", () => {
-    expectSeedFileError(
+    expectPskcFileError(
       () => parsePskc(figure(6), { preSharedKeyHex: "00112233445566778899aabbccddeeff" }),
       /could not decrypt MACMethod\/MACKey with the given preSharedKeyHex.*wrong preSharedKeyHex/,
     );
@@ -137,7 +133,7 @@ describe("seeds/pskc: encryption errors", () => {
   it("a wrong key whose padding happens to pass is caught by the ValueMAC", () => {
     // This key decrypts figure 6's MACKey with valid PKCS#7 padding (found by search), so
     // only the MAC check can tell that it is wrong.
-    const error = expectSeedFileError(
+    const error = expectPskcFileError(
       () => parsePskc(figure(6), { preSharedKeyHex: "0000000000000000000000000000011a" }),
       /no secret could be decrypted/,
     );
@@ -146,18 +142,18 @@ describe("seeds/pskc: encryption errors", () => {
   });
 
   it("a wrong passphrase is refused for the whole file", () => {
-    expectSeedFileError(() => parsePskc(figure(7), { passphrase: "QWERTY" }), /given passphrase.*wrong passphrase/);
+    expectPskcFileError(() => parsePskc(figure(7), { passphrase: "QWERTY" }), /given passphrase.*wrong passphrase/);
   });
 
   it("a pre-shared key of the wrong length says how long it must be", () => {
-    expectSeedFileError(
+    expectPskcFileError(
       () => parsePskc(figure(6), { preSharedKeyHex: "1234567890123456789012345678901234" }),
       /aes128-cbc needs a 16-byte key \(32 hex digits\)/,
     );
   });
 
   it("a non-hex pre-shared key is refused", () => {
-    expectSeedFileError(() => parsePskc(figure(6), { preSharedKeyHex: "not a key" }), /preSharedKeyHex option is not hex/);
+    expectPskcFileError(() => parsePskc(figure(6), { preSharedKeyHex: "not a key" }), /preSharedKeyHex option is not hex/);
   });
 
   it("a tampered CipherValue fails the MAC; the other KeyPackage still loads", () => {
@@ -180,7 +176,7 @@ describe("seeds/pskc: encryption errors", () => {
   it("a file whose only secret is tampered is unusable as a whole", () => {
     const cipher = "AAECAwQFBgcICQoLDA0OD+cIHItlB3Wra1DUpxVvOx2lef1VmNPCMl8jwZqIUqGv";
     const xml = figure(6).replace(cipher, tamperBase64(cipher, 40));
-    const error = expectSeedFileError(() => parsePskc(xml, { preSharedKeyHex: FIGURE6_KEY_HEX }), /no secret could be decrypted/);
+    const error = expectPskcFileError(() => parsePskc(xml, { preSharedKeyHex: FIGURE6_KEY_HEX }), /no secret could be decrypted/);
     assert.match(error.problems[0]?.message ?? "", /ValueMAC does not match/);
   });
 
@@ -266,16 +262,16 @@ describe("seeds/pskc: vendor-style TOTP file", () => {
 
 describe("seeds/pskc: unusable documents", () => {
   it("text that is not XML is a SeedFileError", () => {
-    expectSeedFileError(() => parsePskc("serial,secret\n1,2", { file: "x.xml" }), /x\.xml: not a PSKC file: not well-formed XML/);
+    expectPskcFileError(() => parsePskc("serial,secret\n1,2", { file: "x.xml" }), /x\.xml: not a PSKC file: not well-formed XML/);
   });
 
   it("XML with another root element is a SeedFileError", () => {
-    expectSeedFileError(() => parsePskc("<Tokens><Token/></Tokens>"), /root element is <Tokens>, expected <KeyContainer>/);
+    expectPskcFileError(() => parsePskc("<Tokens><Token/></Tokens>"), /root element is <Tokens>, expected <KeyContainer>/);
   });
 
   it("a DOCTYPE (entity declarations) is refused", () => {
     const xml = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]><KeyContainer/>';
-    expectSeedFileError(() => parsePskc(xml), /DOCTYPE/);
+    expectPskcFileError(() => parsePskc(xml), /DOCTYPE/);
   });
 
   it("an empty KeyContainer is a problem, not a crash", () => {
@@ -301,6 +297,6 @@ describe("seeds/loadSeedFile: PSKC by extension", () => {
   });
 
   it("a missing file is a SeedFileError", () => {
-    expectSeedFileError(() => loadSeedFile(fixturePath("nope.pskcxml")), /cannot read the seed file/);
+    expectPskcFileError(() => loadSeedFile(fixturePath("nope.pskcxml")), /cannot read the seed file/);
   });
 });
