@@ -77,7 +77,10 @@ export function parseAssignments(text: string, options: { file?: string } = {}):
     if (issues.length === 0) {
       const first = seen.get(serialNumber);
       if (first) {
-        issues.push(`serial number ${serialNumber} is already assigned at ${describeLocation(first)}; a token can have only one user: remove the duplicate`);
+        issues.push(
+          `serial number ${serialNumber} is already assigned at ${describeLocation(first)}; ` +
+            "a token can have only one user: remove the duplicate",
+        );
       }
     }
     if (issues.length > 0) {

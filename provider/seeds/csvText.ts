@@ -48,7 +48,8 @@ export function readCsvText(text: string): CsvText {
       if (cells.every((cell) => cell === "")) return; // a line of bare delimiters
       result.entries.push({ line, cells });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      // csv-parse quotes the offending field ("value is ..."), which may be a secret: cut it.
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/,?\s*value is[\s\S]*$/i, "");
       result.entries.push({ line, error: `the line is not valid CSV (${reason}); check its quotes and delimiters` });
     }
   });

@@ -33,7 +33,28 @@ export interface TokenSeed {
   /** Set when the seed file itself names the user (e.g. the `upn` column of Microsoft Entra CSV). */
   assignedTo?: { username: string };
   location: SeedLocation;
+  /**
+   * Values the file did not carry and that were taken from `defaults` (or the built-in ones),
+   * e.g. `["type", "otpLength"]`. Absent when the file said everything.
+   */
+  assumed?: Array<"type" | "otpLength" | "hashAlgorithm" | "counter" | "timeStep">;
 }
+
+/** Why a token or file was refused, for tallies and tooling; the message says it to people. */
+export type SeedProblemCause =
+  | "file"
+  | "layout"
+  | "decryption"
+  | "unsupported-cipher"
+  | "no-secret"
+  | "not-otp"
+  | "policy"
+  | "duplicate"
+  | "pingone-limit"
+  | "invalid-value"
+  | "assumed-values"
+  | "weak-secret"
+  | "other";
 
 /**
  * What is wrong and how to fix it. `severity` is an addition to the agreed shape: absent or
@@ -44,6 +65,8 @@ export interface SeedProblem {
   location: SeedLocation;
   message: string;
   severity?: "error" | "warning";
+  /** Added field: a coarse reason code (see SeedProblemCause); absent on older problems. */
+  cause?: SeedProblemCause;
 }
 
 export interface SeedLoadResult {
@@ -51,20 +74,58 @@ export interface SeedLoadResult {
   problems: SeedProblem[];
 }
 
-export interface PskcOptions {
+/**
+ * File-level values for what a layout does not carry (a PingID CSV has no type, a YubiKey log
+ * no digits). Whatever is taken from here, or from the built-in defaults, is named in one
+ * warning per file.
+ */
+export interface SeedDefaults {
+  type?: OtpType;
+  /** TOTP time step in seconds (PingOne: 30 or 60). */
+  timeStep?: number;
+  /** OTP length (PingOne: 6 or 8). */
+  digits?: number;
+  /** "SHA1", "SHA256", "SHA512" or PingOne's "HmacSHA1" ... names. */
+  hash?: string;
+  /** HOTP moving factor to start from. */
+  counter?: number;
+}
+
+/** Limits that keep a hostile or mistaken file from exhausting memory. */
+export interface SeedLimits {
+  /** Refuse files larger than this (bytes). Default 20 MB. */
+  maxFileBytes?: number;
+  /** Refuse files with more tokens than this. Default 100,000 (PingOne's cap per environment). */
+  maxTokens?: number;
+}
+
+export interface PskcOptions extends SeedLimits {
   /** Name used in locations and messages (defaults to "<pskc>"). */
   file?: string;
   /** Pre-shared transport key, hex (32 hex digits for AES-128). */
   preSharedKeyHex?: string;
   /** Passphrase for PBKDF2-protected files. */
   passphrase?: string;
+  /** CBC IV (hex) for files whose CipherValues carry none and whose header gives none. */
+  ivHex?: string;
+  /** The moment Policy StartDate/ExpiryDate are checked against (default: now). */
+  now?: Date;
+  defaults?: SeedDefaults;
 }
 
-export type SeedCsvFormat = "pingid" | "privacyidea" | "linotp" | "entra";
+export type SeedCsvFormat =
+  | "pingid"
+  | "privacyidea"
+  | "privacyidea-export"
+  | "linotp"
+  | "entra"
+  | "yubikey-log"
+  | "yubico";
 
-export interface SeedCsvOptions {
+export interface SeedCsvOptions extends SeedLimits {
   file?: string;
   format?: SeedCsvFormat | "auto";
+  defaults?: SeedDefaults;
 }
 
 export interface Assignment {
@@ -90,6 +151,11 @@ export class SeedFileError extends Error {
     this.name = "SeedFileError";
     this.problems = problems;
   }
+}
+
+/** A SeedFileError with one problem naming the file (the usual whole-file refusal). */
+export function seedFileError(file: string, message: string, cause: SeedProblemCause = "file"): SeedFileError {
+  return new SeedFileError(`${file}: ${message}`, [{ location: { file }, message, severity: "error", cause }]);
 }
 
 /** One line a person can read: `file line 4 (serial 0012): message`. */

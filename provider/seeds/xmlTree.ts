@@ -37,7 +37,17 @@ export function parseXmlDocument(xml: string): XmlParseOutcome {
   if (valid !== true) {
     return { error: `not well-formed XML (line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg})` };
   }
-  const document = parser.parse(xml) as XmlObject;
+  let document: XmlObject;
+  try {
+    document = parser.parse(xml) as XmlObject;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    // fast-xml-parser stops at 100 nested elements; a PSKC file needs about 10.
+    if (/nested/i.test(reason)) {
+      return { error: "elements are nested more than 100 levels deep (PSKC needs about 10): the file is damaged or not a seed file" };
+    }
+    return { error: `the XML could not be read (${reason})` };
+  }
   const names = Object.keys(document).filter((name) => !name.startsWith("?") && !name.startsWith(ATTR));
   const rootName = names[0];
   const rootList = rootName === undefined ? undefined : document[rootName];
@@ -63,6 +73,36 @@ export function child(element: XmlElement | undefined, ...path: string[]): XmlEl
     if (current === undefined) return undefined;
   }
   return current;
+}
+
+/** The first attribute present among several spellings (pre-RFC drafts used other names). */
+export function attrOf(element: XmlElement | undefined, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = attr(element, name);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** The first child present among several names (e.g. KeyPackage, or Device in old drafts). */
+export function childOf(element: XmlElement | undefined, ...names: string[]): XmlElement | undefined {
+  for (const name of names) {
+    const found = child(element, name);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Names of an element's child elements (attributes and text left out). */
+export function childNames(element: XmlElement | undefined): string[] {
+  if (element === undefined || typeof element === "string") return [];
+  return Object.keys(element).filter((name) => !name.startsWith(ATTR) && name !== "#text");
+}
+
+/** Names of an element's attributes, without the parser's prefix. */
+export function attrNames(element: XmlElement | undefined): string[] {
+  if (element === undefined || typeof element === "string") return [];
+  return Object.keys(element).filter((name) => name.startsWith(ATTR)).map((name) => name.slice(ATTR.length));
 }
 
 /** An attribute value, trimmed. */

@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadSeedFile, parseSeedCsv, type SeedLoadResult } from "../../provider/seeds";
-import { RFC4226_CODES, RFC4226_SECRET_HEX, expectSeedFileError, fixturePath, hotpCodes, readFixture, totpCode } from "./helpers";
+import { RFC4226_CODES, RFC4226_SECRET_HEX, expectSeedFileError, fixturePath, hotpCodes, readFixture, readSharedFixture, totpCode } from "./helpers";
 
-const problemLines = (result: SeedLoadResult) => result.problems.map((p) => p.location.line);
+/** Lines of the refused rows (warnings, e.g. about assumed values, left out). */
+const problemLines = (result: SeedLoadResult) => errors(result).map((p) => p.location.line);
+const errors = (result: SeedLoadResult) => result.problems.filter((p) => p.severity !== "warning");
 
 
 describe("seeds/csv: PingID layout", () => {
@@ -25,10 +27,10 @@ describe("seeds/csv: PingID layout", () => {
 
   it("reports the malformed rows by line and serial: base32 where hex belongs, odd hex length", () => {
     assert.deepEqual(problemLines(result), [6, 7]);
-    assert.equal(result.problems[0]?.location.serialNumber, "000123458");
-    assert.equal(result.problems[0]?.location.file, "pingid.csv");
-    assert.match(result.problems[0]?.message ?? "", /not hex.*looks like base32/);
-    assert.match(result.problems[1]?.message ?? "", /odd number of digits \(39\)/);
+    assert.equal(errors(result)[0]?.location.serialNumber, "000123458");
+    assert.equal(errors(result)[0]?.location.file, "pingid.csv");
+    assert.match(errors(result)[0]?.message ?? "", /not hex.*looks like base32/);
+    assert.match(errors(result)[1]?.message ?? "", /odd number of digits \(39\)/);
   });
 
   it("is auto-detected", () => {
@@ -40,8 +42,8 @@ describe("seeds/csv: PingID layout", () => {
     const text = "0001,3132333435363738393031323334353637383930,abc\n0002,3132333435363738393031323334353637383930,1,2\n";
     const bad = parseSeedCsv(text, { format: "pingid" });
     assert.deepEqual(bad.tokens, []);
-    assert.match(bad.problems[0]?.message ?? "", /counter "abc" is not a whole number/);
-    assert.match(bad.problems[1]?.message ?? "", /expected serial,hexsecret\[,counter\] but the row has 4 column/);
+    assert.match(errors(bad)[0]?.message ?? "", /counter "abc" is not a whole number/);
+    assert.match(errors(bad)[1]?.message ?? "", /expected serial,hexsecret\[,counter\] but the row has 4 column/);
   });
 });
 
@@ -62,8 +64,8 @@ describe("seeds/csv: privacyIDEA layout", () => {
 
   it("reports an OTP length of 7 and a serial with a dash", () => {
     assert.deepEqual(problemLines(result), [5, 6]);
-    assert.match(result.problems[0]?.message ?? "", /OTP length 7 is not supported: PingOne accepts 6 or 8 digits/);
-    assert.match(result.problems[1]?.message ?? "", /serial number "PI-0005" is not accepted by PingOne: it must be 1 to 50 letters and digits/i);
+    assert.match(errors(result)[0]?.message ?? "", /OTP length 7 is not supported: PingOne accepts 6 or 8 digits/);
+    assert.match(errors(result)[1]?.message ?? "", /serial number "PI-0005" is not accepted by PingOne: it must be 1 to 50 letters and digits/i);
   });
 
   it("is auto-detected", () => {
@@ -81,7 +83,7 @@ describe("seeds/csv: privacyIDEA layout", () => {
   it("rejects an unsupported token type", () => {
     const bad = parseSeedCsv("PI0200,3132333435363738393031323334353637383930,ocra,OCRA-1:HOTP-SHA1-6:QN08\n", { format: "privacyidea" });
     assert.deepEqual(bad.tokens, []);
-    assert.match(bad.problems[0]?.message ?? "", /token type "ocra" is not supported/);
+    assert.match(errors(bad)[0]?.message ?? "", /token type "ocra" is not supported/);
   });
 });
 
@@ -104,8 +106,8 @@ describe("seeds/csv: LinOTP layout", () => {
 
   it("reports HOTP with an inferred SHA256 and an unknown hash, by line", () => {
     assert.deepEqual(problemLines(result), [4, 5]);
-    assert.match(result.problems[0]?.message ?? "", /HOTP tokens use HmacSHA1 only: write sha1 in the 6th column/);
-    assert.match(result.problems[1]?.message ?? "", /hash "md5" is not one of sha1, sha256, sha512/i);
+    assert.match(errors(result)[0]?.message ?? "", /HOTP tokens use HmacSHA1 only: write sha1 in the 6th column/);
+    assert.match(errors(result)[1]?.message ?? "", /hash "md5" is not one of sha1, sha256, sha512/i);
   });
 
   it("is auto-detected (6-column rows make the whole file LinOTP)", () => {
@@ -115,7 +117,7 @@ describe("seeds/csv: LinOTP layout", () => {
   it("an explicit sha256 HOTP row is refused (PingOne HOTP is SHA1 only)", () => {
     const bad = parseSeedCsv("LO0009,3132333435363738393031323334353637383930,hotp,6,,sha256\n", { format: "linotp" });
     assert.deepEqual(bad.tokens, []);
-    assert.match(bad.problems[0]?.message ?? "", /HOTP with HmacSHA256 is not supported/);
+    assert.match(errors(bad)[0]?.message ?? "", /HOTP with HmacSHA256 is not supported/);
   });
 });
 
@@ -146,8 +148,8 @@ describe("seeds/csv: Microsoft Entra layout", () => {
 
   it("reports the non-base32 secret (Microsoft's own doc example) by line", () => {
     assert.deepEqual(problemLines(result), [4]);
-    assert.equal(result.problems[0]?.location.serialNumber, "1234569");
-    assert.match(result.problems[0]?.message ?? "", /not base32: only the letters A-Z and the digits 2-7/);
+    assert.equal(errors(result)[0]?.location.serialNumber, "1234569");
+    assert.match(errors(result)[0]?.message ?? "", /not base32: only the letters A-Z and the digits 2-7/);
   });
 
   it("is auto-detected from its header", () => {
@@ -165,7 +167,7 @@ describe("seeds/csv: Microsoft Entra layout", () => {
 
   it("rejects a time interval PingOne does not support", () => {
     const bad = parseSeedCsv("upn,serial number,secret key,time interval,manufacturer,model\na@b.c,1,JBSWY3DPEHPK3PXP,45,X,Y\n", {});
-    assert.match(bad.problems[0]?.message ?? "", /time step 45 s is not supported/i);
+    assert.match(errors(bad)[0]?.message ?? "", /time step 45 s is not supported/i);
   });
 });
 
@@ -175,7 +177,7 @@ describe("seeds/csv: general rules and auto-detection", () => {
     const result = parseSeedCsv(text, { file: "crlf.csv" });
     assert.deepEqual(result.tokens.map((t) => t.location.line), [4]);
     assert.deepEqual(problemLines(result), [5]);
-    assert.match(result.problems[0]?.message ?? "", /serial number 0001 already appeared at line 4/);
+    assert.match(errors(result)[0]?.message ?? "", /serial number 0001 already appeared at line 4/);
   });
 
   it("reads semicolon-separated files (spreadsheet exports)", () => {
@@ -188,23 +190,37 @@ describe("seeds/csv: general rules and auto-detection", () => {
     const result = parseSeedCsv(text, {});
     assert.deepEqual(result.tokens.map((t) => t.serialNumber), ["0001", "0003"]);
     assert.deepEqual(problemLines(result), [2]);
-    assert.match(result.problems[0]?.message ?? "", /not valid CSV/);
+    assert.match(errors(result)[0]?.message ?? "", /not valid CSV/);
   });
 
-  it("a row that looks like another layout says so", () => {
+  it("serial,hexsecret rows beside privacyIDEA rows are read as privacyIDEA (they are valid privacyIDEA rows)", () => {
     const text = "0001,3132333435363738393031323334353637383930\n0002,3132333435363738393031323334353637383930\n0003,3132333435363738393031323334353637383930,totp,6,30\n";
     const result = parseSeedCsv(text, {});
-    assert.deepEqual(result.tokens.map((t) => t.serialNumber), ["0001", "0002"]);
-    assert.match(result.problems[0]?.message ?? "", /looks like privacyIDEA .* read as PingID/);
-    assert.equal(result.problems[0]?.location.line, 3);
+    assert.deepEqual(result.tokens.map((t) => [t.serialNumber, t.type]), [["0001", "HOTP"], ["0002", "HOTP"], ["0003", "TOTP"]]);
+    // The two rows without a type column loaded as HOTP by assumption, and the file says so.
+    assert.match(result.problems.at(-1)?.message ?? "", /type HOTP \(2 tokens\)/);
   });
 
-  it("an evenly split file is ambiguous: SeedFileError asking for the format", () => {
-    const text = "0001,3132333435363738393031323334353637383930\n0003,3132333435363738393031323334353637383930,totp,6,30\n";
-    expectSeedFileError(() => parseSeedCsv(text, { file: "mixed.csv" }), /mixed\.csv: ambiguous CSV layout: .*pass the format option/);
+  it("with an explicit format, a row that looks like another layout says so", () => {
+    const text = "0001,3132333435363738393031323334353637383930,5\n0003,3132333435363738393031323334353637383930,totp,6,30\n";
+    const result = parseSeedCsv(text, { format: "pingid" });
+    assert.deepEqual(result.tokens.map((t) => t.serialNumber), ["0001"]);
+    assert.match(errors(result)[0]?.message ?? "", /looks like privacyIDEA .* read as PingID/);
+    assert.equal(errors(result)[0]?.location.line, 2);
+  });
+
+  it("a file whose rows fit two layouts is refused, naming both and their lines (no majority vote)", () => {
+    const text =
+      "0001,3132333435363738393031323334353637383930,5\n0002,3132333435363738393031323334353637383930,6\n" +
+      "0003,3132333435363738393031323334353637383930,totp,6,30\n";
+    const error = expectSeedFileError(
+      () => parseSeedCsv(text, { file: "mixed.csv" }),
+      /mixed\.csv: ambiguous CSV layout: 2 row\(s\) look like PingID .*lines 1, 2.*1 row\(s\) look like privacyIDEA .*line 3.*pass the format option \(pingid or privacyidea\)/,
+    );
+    assert.equal(error.problems[0]?.location.file, "mixed.csv");
     // With the format given, the file loads as told.
     const pingid = parseSeedCsv(text, { file: "mixed.csv", format: "pingid" });
-    assert.deepEqual(pingid.tokens.map((t) => t.serialNumber), ["0001"]);
+    assert.deepEqual(pingid.tokens.map((t) => t.serialNumber), ["0001", "0002"]);
   });
 
   it("an unknown layout is a SeedFileError listing the accepted ones", () => {
@@ -221,14 +237,14 @@ describe("seeds/csv: general rules and auto-detection", () => {
   it("a file with no rows is a problem, not a token", () => {
     const result = parseSeedCsv("# nothing here\nserial,secret\n", { file: "empty.csv" });
     assert.deepEqual(result.tokens, []);
-    assert.match(result.problems[0]?.message ?? "", /no token rows/);
+    assert.match(errors(result)[0]?.message ?? "", /no token rows/);
   });
 
   it("serials longer than 50 characters are refused", () => {
     const serial = "A".repeat(51);
     const result = parseSeedCsv(`${serial},3132333435363738393031323334353637383930\n`, {});
     assert.deepEqual(result.tokens, []);
-    assert.match(result.problems[0]?.message ?? "", /1 to 50 letters and digits/);
+    assert.match(errors(result)[0]?.message ?? "", /1 to 50 letters and digits/);
   });
 });
 
@@ -249,7 +265,7 @@ describe("seeds/loadSeedFile: CSV", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "seeds-"));
     try {
       const xmlFile = path.join(dir, "seeds.dat");
-      writeFileSync(xmlFile, readFixture("pskc-rfc6030", "figure3.pskcxml"));
+      writeFileSync(xmlFile, readSharedFixture("pskc-rfc6030", "figure3.pskcxml"));
       assert.equal(loadSeedFile(xmlFile).tokens[0]?.otpLength, 8);
       const csvFile = path.join(dir, "seeds");
       writeFileSync(csvFile, "0001,3132333435363738393031323334353637383930,9\n");

@@ -8,8 +8,12 @@ import * as path from "node:path";
 import { HOTP, Secret, TOTP } from "otpauth";
 import { SeedFileError, type TokenSeed } from "../../provider/seeds";
 
-// Compiled tests live in dist/tests/seeds; fixtures stay in the source tree.
-export const FIXTURES = path.resolve(__dirname, "../../../tests/fixtures");
+// Compiled tests live in dist/tests/seeds (or another outDir: set REPO_ROOT); fixtures stay in
+// the source tree. The project's own seed files are in tests/fixtures; shared test data (the
+// RFC 6030 figures, the PSKC corpus) is read from ../shared/fixtures beside the clone, never copied.
+export const REPO_ROOT = process.env.REPO_ROOT ? path.resolve(process.env.REPO_ROOT) : path.resolve(__dirname, "../../..");
+export const FIXTURES = path.join(REPO_ROOT, "tests/fixtures");
+export const SHARED_FIXTURES = path.resolve(REPO_ROOT, "../shared/fixtures");
 
 export function fixturePath(...parts: string[]): string {
   return path.join(FIXTURES, ...parts);
@@ -17,6 +21,19 @@ export function fixturePath(...parts: string[]): string {
 
 export function readFixture(...parts: string[]): string {
   return readFileSync(fixturePath(...parts), "utf8");
+}
+
+export function sharedFixturePath(...parts: string[]): string {
+  return path.join(SHARED_FIXTURES, ...parts);
+}
+
+export function readSharedFixture(...parts: string[]): string {
+  return readFileSync(sharedFixturePath(...parts), "utf8");
+}
+
+/** An RFC 6030 figure (2 to 7) from the shared fixtures. */
+export function rfcFigure(n: number): string {
+  return readSharedFixture("pskc-rfc6030", `figure${n}.pskcxml`);
 }
 
 /** RFC 4226 Appendix D: secret ASCII "12345678901234567890", counters 0-9. */

@@ -11,11 +11,13 @@ import {
   hotpCodes,
   preSharedKeyContainer,
   readFixture,
+  rfcFigure,
+  sharedFixturePath,
   tamperBase64,
   totpCode,
 } from "./helpers";
 
-const figure = (n: number): string => readFixture("pskc-rfc6030", `figure${n}.pskcxml`);
+const figure = rfcFigure;
 const errors = (result: SeedLoadResult) => result.problems.filter((p) => p.severity !== "warning");
 const warnings = (result: SeedLoadResult) => result.problems.filter((p) => p.severity === "warning");
 
@@ -58,23 +60,28 @@ describe("seeds/pskc: RFC 6030 figures", () => {
         hashAlgorithm: "HmacSHA1",
         counter: 0,
         location: { file: "figure2.pskcxml", keyPackage: 1, serialNumber: "12345678" },
+        assumed: ["otpLength", "counter"],
       },
     ]);
     assert.deepEqual(errors(result), []);
-    const [warning] = warnings(result);
-    assert.ok(warning);
-    assert.match(warning.message, /no DeviceInfo\/SerialNo/);
-    assert.match(warning.message, /Key Id "12345678"/);
-    assert.equal(warning.location.keyPackage, 1);
+    const messages = warnings(result).map((w) => w.message);
+    assert.equal(messages.length, 3);
+    // The 32-bit secret is loaded (the RFC's own example) but flagged: RFC 4226 asks for 128 bits.
+    assert.match(messages[0] ?? "", /the secret is only 32 bits; RFC 4226 section 4 requires at least 128/);
+    assert.match(messages[1] ?? "", /no DeviceInfo\/SerialNo/);
+    assert.match(messages[1] ?? "", /Key Id "12345678"/);
+    assert.equal(warnings(result)[1]?.location.keyPackage, 1);
+    // No ResponseFormat and no Counter: 6 digits and counter 0 are assumed, and said once for the file.
+    assert.match(messages[2] ?? "", /assumed: digits 6 \(1 token\), counter 0 \(1 token\)/);
   });
 
   it("figure 2 without Key/@Id: no serial at all is a problem, not a token", () => {
     const xml = figure(2).replace('Id="12345678"', "");
     const result = parsePskc(xml, { file: "f2" });
     assert.equal(result.tokens.length, 0);
-    assert.equal(result.problems.length, 1);
-    assert.match(result.problems[0]?.message ?? "", /serial number is missing/i);
-    assert.equal(result.problems[0]?.location.keyPackage, 1);
+    assert.equal(errors(result).length, 1);
+    assert.match(errors(result)[0]?.message ?? "", /serial number is missing/i);
+    assert.equal(errors(result)[0]?.location.keyPackage, 1);
   });
 
   it("figure 3: plain HOTP with DeviceInfo, 8-digit ResponseFormat and Counter", () => {
@@ -90,10 +97,14 @@ describe("seeds/pskc: RFC 6030 figures", () => {
     assert.deepEqual(problem?.location, { file: "figure4.pskcxml", keyPackage: 1, serialNumber: "987654321" });
   });
 
-  it("figure 5: loads the HOTP key and skips the pskc:pin key silently (it is a PIN, not a token)", () => {
+  it("figure 5: loads the HOTP key; the pskc:pin key is not loaded, with a warning saying it is a PIN", () => {
     const result = parsePskc(figure(5));
     assertRfcToken(result, "Manufacturer");
-    assert.deepEqual(result.problems, []);
+    assert.deepEqual(
+      result.problems.map((p) => [p.severity, p.location.keyPackage, p.location.serialNumber, p.cause]),
+      [["warning", 2, "987654321", "not-otp"]],
+    );
+    assert.match(result.problems[0]?.message ?? "", /Key "123456781" is a PIN key \(pskc:pin\).*not an OTP token/);
   });
 
   it("figure 6: decrypts with the pre-shared key and verifies the ValueMAC", () => {
@@ -137,7 +148,7 @@ describe("seeds/pskc: encryption errors", () => {
       () => parsePskc(figure(6), { preSharedKeyHex: "0000000000000000000000000000011a" }),
       /no secret could be decrypted/,
     );
-    assert.match(error.problems[0]?.message ?? "", /ValueMAC does not match: wrong key or tampered file/);
+    assert.match(error.problems[0]?.message ?? "", /ValueMAC does not match and the value does not decrypt: wrong preSharedKeyHex/);
     assert.equal(error.problems[0]?.location.keyPackage, 1);
   });
 
@@ -169,7 +180,9 @@ describe("seeds/pskc: encryption errors", () => {
     assert.deepEqual(result.tokens.map((t) => t.serialNumber), ["987654321"]);
     assert.equal(result.problems.length, 1);
     const [problem] = result.problems;
-    assert.match(problem?.message ?? "", /ValueMAC does not match: wrong key or tampered file/);
+    // The other value verified with the same key, so the key is right: the value is blamed, not the key.
+    assert.match(problem?.message ?? "", /does not decrypt, though other values in this file do with the same key: this value is damaged/);
+    assert.doesNotMatch(problem?.message ?? "", /wrong/);
     assert.deepEqual(problem?.location, { file: "tampered.pskcxml", keyPackage: 2, serialNumber: "987654322" });
   });
 
@@ -206,7 +219,8 @@ describe("seeds/pskc: encryption errors", () => {
         </Key>
       </KeyPackage>`);
     const result = parsePskc(xml, { preSharedKeyHex: FIGURE6_KEY_HEX });
-    assert.deepEqual(result.problems, []);
+    assert.deepEqual(errors(result), []);
+    assert.match(warnings(result)[0]?.message ?? "", /assumed: digits 6 \(2 tokens\)/);
     const [hotp, totp] = result.tokens;
     assert.equal(hotp?.serialNumber, "00042");
     assert.equal(hotp?.counter, 5);
@@ -221,23 +235,19 @@ describe("seeds/pskc: encryption errors", () => {
 describe("seeds/pskc: vendor-style TOTP file", () => {
   const result = parsePskc(readFixture("seeds", "vendor-totp.pskcxml"), { file: "vendor-totp.pskcxml" });
 
-  it("loads the three good KeyPackages with serial leading zeros kept", () => {
+  it("loads the good KeyPackages with serial leading zeros kept", () => {
     assert.deepEqual(
       result.tokens.map((t) => [t.serialNumber, t.type, t.hashAlgorithm, t.otpLength, t.timeStep, t.counter]),
       [
-        ["0012345678", "TOTP", "HmacSHA1", 6, 60, undefined],
         ["0012345679", "TOTP", "HmacSHA256", 8, 30, undefined],
         ["0012345680", "TOTP", "HmacSHA512", 8, 30, undefined],
       ],
     );
     assert.equal(result.tokens[0]?.manufacturer, "Feitian");
-    assert.equal(result.tokens[0]?.model, "c200");
   });
 
   it("the loaded secrets give the RFC 6238 Appendix B codes", () => {
-    const [sha1, sha256, sha512] = result.tokens;
-    // 60 s step: at T=59 the counter is 0, so the 6-digit code is RFC 4226's counter-0 code.
-    assert.equal(totpCode(sha1!, 59), "755224");
+    const [sha256, sha512] = result.tokens;
     assert.equal(totpCode(sha256!, 59), "46119246");
     assert.equal(totpCode(sha256!, 1111111109), "68084774");
     assert.equal(totpCode(sha512!, 59), "90693936");
@@ -245,18 +255,32 @@ describe("seeds/pskc: vendor-style TOTP file", () => {
   });
 
   it("reports each rejected KeyPackage with its number, serial and reason", () => {
-    const summary = result.problems.map((p) => [p.location.keyPackage, p.location.serialNumber, p.severity]);
+    const summary = errors(result).map((p) => [p.location.keyPackage, p.location.serialNumber, p.cause]);
     assert.deepEqual(summary, [
-      [4, "0012345681", "error"],
-      [5, "0012345682", "error"],
-      [6, "0012345678", "error"],
-      [7, "0012345683", "error"],
+      [1, "0012345678", "duplicate"],
+      [4, "0012345681", "pingone-limit"],
+      [5, "0012345682", "not-otp"],
+      [6, "0012345678", "duplicate"],
+      [7, "0012345683", "pingone-limit"],
     ]);
-    const messages = result.problems.map((p) => p.message);
-    assert.match(messages[0] ?? "", /HOTP with HmacSHA256 is not supported.*HmacSHA1 only/);
-    assert.match(messages[1] ?? "", /OCRA-1" is not HOTP or TOTP/);
-    assert.match(messages[2] ?? "", /0012345678 already appeared at KeyPackage 1/);
-    assert.match(messages[3] ?? "", /time step 45 s is not supported/i);
+    const messages = errors(result).map((p) => p.message);
+    // KeyPackages 1 and 6 share a serial but differ (60 s vs 30 s): which one the fob holds cannot be told.
+    assert.match(messages[0] ?? "", /serial number 0012345678 is in KeyPackages 1 and 6 with different keys or settings.*none was loaded/);
+    assert.equal(messages[3], messages[0]);
+    assert.match(messages[1] ?? "", /HOTP with HmacSHA256 is not supported.*HmacSHA1 only/);
+    assert.match(messages[2] ?? "", /OCRA-1" is not HOTP or TOTP/);
+    assert.match(messages[4] ?? "", /time step 45 s is not supported/i);
+  });
+
+  it("two KeyPackages with one serial and the same key keep the first, refusing the duplicate", () => {
+    const [head, tail] = readFixture("seeds", "vendor-totp.pskcxml").split('Id="k6"') as [string, string];
+    const interval = "</pskc:Secret><pskc:TimeInterval><pskc:PlainValue>60</pskc:PlainValue></pskc:TimeInterval>";
+    const xml = `${head}Id="k6"${tail.replace("</pskc:Secret>", interval)}`;
+    const same = parsePskc(xml, { file: "v.pskcxml" });
+    assert.equal(same.tokens[0]?.serialNumber, "0012345678");
+    assert.equal(same.tokens[0]?.location.keyPackage, 1);
+    const duplicate = errors(same).find((p) => p.location.keyPackage === 6);
+    assert.match(duplicate?.message ?? "", /already appeared at KeyPackage 1 with the same key/);
   });
 });
 
@@ -290,7 +314,7 @@ describe("seeds/pskc: unusable documents", () => {
 
 describe("seeds/loadSeedFile: PSKC by extension", () => {
   it("loads a .pskcxml file with the path as the file name", () => {
-    const file = fixturePath("pskc-rfc6030", "figure6.pskcxml");
+    const file = sharedFixturePath("pskc-rfc6030", "figure6.pskcxml");
     const result = loadSeedFile(file, { preSharedKeyHex: FIGURE6_KEY_HEX });
     assert.equal(result.tokens[0]?.secretHex, RFC4226_SECRET_HEX);
     assert.equal(result.tokens[0]?.location.file, file);
