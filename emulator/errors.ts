@@ -90,6 +90,32 @@ export function invalidToken(): ApiError {
   );
 }
 
+/** 400 for a request path the emulator will not interpret (see canonicalTarget); nothing is routed. */
+export function invalidPath(rawPath: string, reason: string): ApiError {
+  const shown = rawPath.length > 200 ? `${rawPath.slice(0, 200)}…` : rawPath;
+  return new ApiError(
+    400,
+    "INVALID_REQUEST",
+    [detail("INVALID_VALUE", `The request path ${JSON.stringify(shown)} is not canonical: ${reason}.`, "path")],
+    "The request could not be completed. The request path is malformed.",
+  );
+}
+
+/**
+ * 403 for a valid access token used outside the environment that issued it. PingOne answers
+ * ACCESS_FAILED / INSUFFICIENT_PERMISSIONS when a worker app has no role in the environment it
+ * calls; the emulator grants a worker app roles in its own environment only.
+ */
+export function insufficientPermissions(tokenEnvironmentId: string, requestedEnvironmentId: string): ApiError {
+  return new ApiError(403, "ACCESS_FAILED", [
+    detail(
+      "INSUFFICIENT_PERMISSIONS",
+      `The access token was issued for environment ${tokenEnvironmentId} and grants no access to environment ${requestedEnvironmentId}; ` +
+        `request a token from ${requestedEnvironmentId}'s own token endpoint ({authUrl}/${requestedEnvironmentId}/as/token).`,
+    ),
+  ]);
+}
+
 /** 429 envelope. retryAfter in whole seconds, also sent as the Retry-After header. */
 export function requestLimited(retryAfterSeconds: number): ApiError {
   return new ApiError(

@@ -1,5 +1,6 @@
 // Public surface of the PingOne emulator.
 export { PingOneEmulator } from "./server";
+export { EmulatorStateFileError } from "./persistence";
 export { sampleSeed, SAMPLE_ENVIRONMENT_ID, SAMPLE_CLIENT_ID, SAMPLE_CLIENT_SECRET, SAMPLE_USER_IDS, RFC_TEST_SECRET_HEX } from "./sampleSeed";
 export { generateOtp, timeStepAt } from "./otpCheck";
 export type { OtpKey } from "./otpCheck";

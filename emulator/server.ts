@@ -6,13 +6,14 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AccessTokenRegistry } from "./accessTokens";
-import { ApiError, codeForStatus, detail, invalidToken, notFound, OAuthError, requestLimited } from "./errors";
+import { AccessTokenRegistry, type AccessTokenGrant } from "./accessTokens";
+import { ApiError, codeForStatus, detail, insufficientPermissions, invalidToken, notFound, OAuthError, requestLimited } from "./errors";
 import { FaultInjector, TokenBucket } from "./faults";
 import { parseOathTokenInput } from "./oathTokenInput";
 import { OtpChecker, type OtpWindows } from "./otpCheck";
+import { readStateFile, writeStateFile } from "./persistence";
 import { renderDevice, renderToken, renderUser } from "./render";
-import { mediaTypeOf, Router, type ApiResponse, type RequestContext } from "./router";
+import { canonicalTarget, mediaTypeOf, Router, type ApiResponse, type RequestContext } from "./router";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerDeviceRoutes } from "./routes/devices";
 import { registerOathTokenRoutes } from "./routes/oathTokens";
@@ -91,6 +92,7 @@ export class PingOneEmulator {
   private bucket: TokenBucket | null = null;
   private latencyMs = 0;
   private port = 0;
+  private readonly stateFile: string | undefined;
 
   private constructor(options: EmulatorOptions) {
     const windows: OtpWindows = {
@@ -123,13 +125,29 @@ export class PingOneEmulator {
     });
     this.server.on("clientError", (_error, socket) => socket.destroy());
 
-    if (options.seed) this.seed(options.seed);
+    this.stateFile = options.stateFile;
+    const saved = this.stateFile === undefined ? undefined : readStateFile(this.stateFile);
+    if (saved) {
+      this.store.restore(saved);
+    } else {
+      if (options.seed) this.seed(options.seed);
+      this.persist();
+    }
+  }
+
+  /**
+   * Makes sure `stateFile` holds a tenant: an existing file is read (and so checked: a corrupt one throws
+   * `EmulatorStateFileError`) and left as it is; a missing one is written with `seed`. No server starts.
+   */
+  static ensureStateFile(stateFile: string, seed: EmulatorSeed): void {
+    new PingOneEmulator({ stateFile, seed });
   }
 
   /** Starts a server on 127.0.0.1 (port 0 = any free port). */
   static async start(options: EmulatorOptions = {}): Promise<PingOneEmulator> {
     const emulator = new PingOneEmulator(options);
     await emulator.listen(options.port ?? 0);
+    if (options.unref) emulator.server.unref();
     return emulator;
   }
 
@@ -156,6 +174,8 @@ export class PingOneEmulator {
 
   // ---- seeding ------------------------------------------------------------------------------
 
+  // With a state file, every call below saves the tenant before it returns.
+
   /** Adds everything in the seed; environments that already exist are added to. */
   seed(seed: EmulatorSeed): void {
     if (!seed || !Array.isArray(seed.environments)) throw new Error("A seed must have an environments array");
@@ -169,12 +189,14 @@ export class PingOneEmulator {
         this.addEnvironment(env);
       }
     }
+    this.persist();
   }
 
   /** Creates an environment (random UUID unless given) and whatever it lists. */
   addEnvironment(env: Partial<SeedEnvironment> = {}): EnvironmentInfo {
     const state = this.store.addEnvironment(env.id ?? randomUUID(), nonNegativeInteger("maxAllowedDevices", env.maxAllowedDevices, 5));
     this.seedContents(state, env);
+    this.persist();
     return { id: state.id, maxAllowedDevices: state.maxAllowedDevices };
   }
 
@@ -183,13 +205,16 @@ export class PingOneEmulator {
     const env = this.environment(envId);
     const created: SeedClient = { clientId: client.clientId ?? randomUUID(), clientSecret: client.clientSecret ?? randomBytes(24).toString("base64url") };
     env.clients.set(created.clientId, created.clientSecret);
+    this.persist();
     return created;
   }
 
   addUser(envId: string, user: SeedUser): UserJson {
     const env = this.environment(envId);
     if (typeof user?.username !== "string" || user.username === "") throw new Error("A seeded user needs a username");
-    return renderUser(this.apiUrl, env, env.addUser(user.username, user.id));
+    const created = renderUser(this.apiUrl, env, env.addUser(user.username, user.id));
+    this.persist();
+    return created;
   }
 
   /** Adds an OATH token to the inventory, validated like POST /oathTokens. */
@@ -205,7 +230,9 @@ export class PingOneEmulator {
         hotp: { counter: token.counter },
         totp: { timeStep: token.timeStep },
       });
-      return renderToken(this.apiUrl, env, env.addToken(input, token.id));
+      const created = renderToken(this.apiUrl, env, env.addToken(input, token.id));
+      this.persist();
+      return created;
     } catch (error) {
       throw seedError(error, `token ${token?.serialNumber}`);
     }
@@ -217,7 +244,9 @@ export class PingOneEmulator {
     const user = env.users.get(device.userId) ?? env.findUserByName(device.userId);
     if (!user) throw new Error(`Cannot seed device ${device.serialNumber}: no user ${device.userId} in environment ${envId}`);
     try {
-      return renderDevice(this.apiUrl, env, env.createDevice(user.id, device.serialNumber, device.status, device.id));
+      const created = renderDevice(this.apiUrl, env, env.createDevice(user.id, device.serialNumber, device.status, device.id));
+      this.persist();
+      return created;
     } catch (error) {
       throw seedError(error, `device ${device.serialNumber}`);
     }
@@ -246,6 +275,12 @@ export class PingOneEmulator {
     const env = this.environment(envId);
     const token = env.tokens.get(idOrSerial) ?? env.tokenBySerial(idOrSerial);
     return token && renderToken(this.apiUrl, env, token);
+  }
+
+  /** The worker-app clients of an environment; none when there is no such environment. */
+  listClients(envId: string): SeedClient[] {
+    const env = this.store.findEnvironment(envId);
+    return env ? [...env.clients].map(([clientId, clientSecret]) => ({ clientId, clientSecret })) : [];
   }
 
   getUser(envId: string, idOrUsername: string): UserJson | undefined {
@@ -291,6 +326,11 @@ export class PingOneEmulator {
 
   // ---- internals ----------------------------------------------------------------------------
 
+  /** Writes the tenant to the state file, when there is one. */
+  private persist(): void {
+    if (this.stateFile !== undefined) writeStateFile(this.stateFile, this.store.snapshot());
+  }
+
   private environment(envId: string): EnvironmentState {
     const env = this.store.findEnvironment(envId);
     if (!env) throw new Error(`No environment ${envId} in the emulator`);
@@ -315,14 +355,26 @@ export class PingOneEmulator {
     });
   }
 
+  /** The canonical path and raw query; a refused target keeps its raw path (for the log) and the 400 to answer. */
+  private requestTarget(rawTarget: string): { path: string; query: string; refused?: ApiError } {
+    try {
+      return canonicalTarget(rawTarget);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const queryAt = rawTarget.indexOf("?");
+      if (queryAt < 0) return { path: rawTarget, query: "", refused: error };
+      return { path: rawTarget.slice(0, queryAt), query: rawTarget.slice(queryAt + 1), refused: error };
+    }
+  }
+
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
-    // Prefix the origin rather than resolve against it: "//x" must stay a path, not become a host.
-    const url = new URL(`${this.authUrl}${(req.url ?? "/").startsWith("/") ? req.url : `/${req.url ?? ""}`}`);
+    // The one path check: auth, routing, fault matching and the log all see target.path and nothing else.
+    const target = this.requestTarget(req.url ?? "");
     const method = req.method ?? "GET";
     const contentType = req.headers["content-type"];
     const log = (status: number, outcome: RequestOutcome) =>
-      this.requests.push({ method, path: url.pathname, query: url.search.replace(/^\?/, ""), contentType, status, at, outcome });
+      this.requests.push({ method, path: target.path, query: target.query, contentType, status, at, outcome });
 
     let body: Buffer;
     try {
@@ -342,8 +394,13 @@ export class PingOneEmulator {
       await this.answer(res, this.errorResponse(requestLimited(retryAfter)), log, "rate-limited");
       return;
     }
+    if (target.refused) {
+      // Never routed, never authenticated, and it consumes no armed fault.
+      await this.answer(res, this.errorResponse(target.refused), log, "answered");
+      return;
+    }
 
-    const fault = this.faults.take({ method, path: url.pathname, contentType });
+    const fault = this.faults.take({ method, path: target.path, contentType });
     if (fault && "status" in fault) {
       await this.answer(res, this.injectedResponse(fault.status, fault.body, fault.retryAfterSeconds), log, "failed-injected");
       return;
@@ -357,14 +414,16 @@ export class PingOneEmulator {
 
     const response = this.dispatch({
       method,
-      path: url.pathname,
-      query: url.searchParams,
+      path: target.path,
+      query: new URLSearchParams(target.query),
       headers: req.headers,
       contentType,
       mediaType: mediaTypeOf(contentType),
       body,
       params: {},
     });
+    // Saved before answering, so a tenant state the client has heard of is always on disk.
+    if (method !== "GET") this.persist();
 
     if (fault?.drop === "after-handling") {
       // The effect has happened; the client never learns of it (a lost response).
@@ -376,20 +435,40 @@ export class PingOneEmulator {
     await this.answer(res, response, log, "answered");
   }
 
+  /** ctx.path is canonical (canonicalTarget), so "v1" below is the only spelling there is. */
   private dispatch(ctx: RequestContext): ApiResponse {
     try {
-      if (ctx.path === "/v1" || ctx.path.startsWith("/v1/")) this.requireBearer(ctx);
+      const [first, second, envId] = ctx.path.split("/").slice(1);
+      // Authenticated before routing, so unknown /v1 routes answer 401 too and reveal nothing.
+      let grant = first === "v1" ? this.requireBearer(ctx) : undefined;
+      if (grant && second === "environments" && envId !== undefined) this.requireEnvironment(grant, envId);
       const route = this.router.resolve(ctx.method, ctx.path);
       if (!route) throw notFound(`a resource at ${ctx.method} ${ctx.path}`);
+      if (!route.anonymous) {
+        // Fail closed: whatever its path looks like, only the token endpoint runs without a bearer
+        // token, and a handler of an environment runs only for that environment's tokens.
+        grant ??= this.requireBearer(ctx);
+        if (route.params.envId !== undefined) this.requireEnvironment(grant, route.params.envId);
+      }
       return route.handler({ ...ctx, params: route.params });
     } catch (error) {
       return this.errorResponse(error);
     }
   }
 
-  private requireBearer(ctx: RequestContext): void {
+  private requireBearer(ctx: RequestContext): AccessTokenGrant {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.headers.authorization ?? "");
-    if (!match || !this.accessTokens.isValid(match[1])) throw invalidToken();
+    const grant = match ? this.accessTokens.verify(match[1]) : undefined;
+    if (!grant) throw invalidToken();
+    return grant;
+  }
+
+  /**
+   * 403 for another environment's token. An environment that does not exist is left to the
+   * route's 404: it holds nothing to protect, and clients tell a wrong id from a wrong token.
+   */
+  private requireEnvironment(grant: AccessTokenGrant, envId: string): void {
+    if (envId !== grant.environmentId && this.store.findEnvironment(envId)) throw insufficientPermissions(grant.environmentId, envId);
   }
 
   private errorResponse(error: unknown): ApiResponse {

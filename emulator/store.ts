@@ -58,12 +58,23 @@ export function timestamp(): string {
   return new Date().toISOString();
 }
 
+/** An environment as written to a state file: every record, secrets and OTP bookkeeping included. */
+export interface EnvironmentSnapshot {
+  id: string;
+  maxAllowedDevices: number;
+  createdAt: string;
+  clients: { clientId: string; clientSecret: string }[];
+  users: UserRecord[];
+  tokens: OathTokenRecord[];
+  devices: DeviceRecord[];
+}
+
 export class EnvironmentState {
   readonly clients = new Map<string, string>(); // clientId -> clientSecret
   readonly users = new Map<string, UserRecord>();
   readonly tokens = new Map<string, OathTokenRecord>();
   readonly devices = new Map<string, DeviceRecord>();
-  readonly createdAt = timestamp();
+  createdAt = timestamp();
 
   constructor(
     readonly id: string,
@@ -173,6 +184,28 @@ export class EnvironmentState {
     this.device(userId, deviceId);
     this.devices.delete(deviceId);
   }
+
+  snapshot(): EnvironmentSnapshot {
+    return {
+      id: this.id,
+      maxAllowedDevices: this.maxAllowedDevices,
+      createdAt: this.createdAt,
+      clients: [...this.clients].map(([clientId, clientSecret]) => ({ clientId, clientSecret })),
+      users: [...this.users.values()],
+      tokens: [...this.tokens.values()],
+      devices: [...this.devices.values()],
+    };
+  }
+
+  static restore(snapshot: EnvironmentSnapshot): EnvironmentState {
+    const env = new EnvironmentState(snapshot.id, snapshot.maxAllowedDevices);
+    env.createdAt = snapshot.createdAt;
+    for (const { clientId, clientSecret } of snapshot.clients) env.clients.set(clientId, clientSecret);
+    for (const user of snapshot.users) env.users.set(user.id, { ...user });
+    for (const token of snapshot.tokens) env.tokens.set(token.id, { ...token });
+    for (const device of snapshot.devices) env.devices.set(device.id, { ...device });
+    return env;
+  }
 }
 
 export class Store {
@@ -193,6 +226,16 @@ export class Store {
     const env = new EnvironmentState(envId, maxAllowedDevices);
     this.environments.set(envId, env);
     return env;
+  }
+
+  snapshot(): EnvironmentSnapshot[] {
+    return [...this.environments.values()].map((env) => env.snapshot());
+  }
+
+  /** Replaces every environment with the snapshot's. */
+  restore(environments: EnvironmentSnapshot[]): void {
+    this.environments.clear();
+    for (const snapshot of environments) this.environments.set(snapshot.id, EnvironmentState.restore(snapshot));
   }
 
   /** Client credentials are checked against the environment the token is requested from. */

@@ -34,6 +34,15 @@ export interface EmulatorOptions {
    */
   now?: () => number;
   seed?: EmulatorSeed;
+  /**
+   * Keep the tenant in this JSON file so it outlives the process: loaded at start when the file exists
+   * (`seed` is then ignored), otherwise seeded and written; rewritten atomically after every request
+   * that may change it, before the answer is sent. A file that cannot be read throws
+   * `EmulatorStateFileError`. Access tokens are not kept: clients request new ones.
+   */
+  stateFile?: string;
+  /** Let the process exit while the server still listens (for a server embedded in a short-lived process). */
+  unref?: boolean;
 }
 
 export interface EmulatorSeed {

@@ -44,6 +44,7 @@ function clientCredentials(ctx: RequestContext, form: URLSearchParams): ClientCr
 }
 
 export function registerAuthRoutes(router: Router, services: EmulatorServices): void {
+  // The one route served without a bearer token (anonymous): it is where tokens come from.
   router.add("POST", "/:envId/as/token", (ctx): ApiResponse => {
     const env = services.store.environment(ctx.params.envId);
     if (ctx.mediaType !== FORM) {
@@ -71,5 +72,5 @@ export function registerAuthRoutes(router: Router, services: EmulatorServices): 
       headers: { "Cache-Control": "no-store", Pragma: "no-cache" },
       body: { access_token: issued.token, token_type: "Bearer", expires_in: issued.expiresIn },
     };
-  });
+  }, { anonymous: true });
 }

@@ -119,12 +119,13 @@ describe("emulator: devices", () => {
   });
 
   it("enforces maxAllowedDevices (REQUEST_FAILED / LIMIT_EXCEEDED)", async () => {
-    const env = h.emulator.addEnvironment({ maxAllowedDevices: 2 });
+    const env = h.emulator.addEnvironment({ maxAllowedDevices: 2, clients: [{ clientId: "limited-client", clientSecret: "limited-secret" }] });
+    const token = await h.tokenFor(env.id, "limited-client", "limited-secret");
     const user = h.emulator.addUser(env.id, { username: "limited" });
     const serials = ["LIM1", "LIM2", "LIM3"];
     for (const serialNumber of serials) h.emulator.addToken(env.id, { serialNumber, secret: RFC_SECRET_HEX, type: "HOTP" });
     const create = (serialNumber: string) =>
-      h.call("POST", `/environments/${env.id}/users/${user.id}/devices`, { body: { type: "OATH_TOKEN", serialNumber } });
+      h.call("POST", `/environments/${env.id}/users/${user.id}/devices`, { body: { type: "OATH_TOKEN", serialNumber }, token });
     assert.equal((await create("LIM1")).status, 201);
     assert.equal((await create("LIM2")).status, 201);
     assertP1Error(await create("LIM3"), 400, "REQUEST_FAILED", "LIMIT_EXCEEDED");

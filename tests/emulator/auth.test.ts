@@ -74,10 +74,12 @@ describe("emulator: token endpoint", () => {
     assert.equal(result.body.code, "NOT_FOUND");
   });
 
-  it("a worker app's token works in every environment of the emulator", async () => {
-    const other = h.emulator.addEnvironment();
+  it("a worker app's token works in its own environment only (403 elsewhere; see security.test.ts)", async () => {
+    const other = h.emulator.addEnvironment({ clients: [{ clientId: "other-client", clientSecret: "other-secret" }] });
     const alice = h.emulator.addUser(other.id, { username: "alice" });
-    const result = await h.call("GET", `/environments/${other.id}/users/${alice.id}`);
+    assertP1Error(await h.call("GET", `/environments/${other.id}/users/${alice.id}`), 403, "ACCESS_FAILED", "INSUFFICIENT_PERMISSIONS");
+    const token = await h.tokenFor(other.id, "other-client", "other-secret");
+    const result = await h.call("GET", `/environments/${other.id}/users/${alice.id}`, { token });
     assert.equal(result.status, 200);
     assert.equal(result.body.username, "alice");
     assert.deepEqual(result.body.environment, { id: other.id });

@@ -46,16 +46,19 @@ export class Harness {
   }
 
   async token(): Promise<string> {
-    if (!this.accessToken) {
-      const response = await fetch(`${this.emulator.authUrl}/${ENV_ID}/as/token`, {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ grant_type: "client_credentials", client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
-      });
-      assert.equal(response.status, 200);
-      this.accessToken = ((await response.json()) as { access_token: string }).access_token;
-    }
+    this.accessToken ??= await this.tokenFor(ENV_ID, CLIENT_ID, CLIENT_SECRET);
     return this.accessToken;
+  }
+
+  /** A fresh access token from envId's token endpoint; tokens are good in that environment only. */
+  async tokenFor(envId: string, clientId: string, clientSecret: string): Promise<string> {
+    const response = await fetch(`${this.emulator.authUrl}/${envId}/as/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret }),
+    });
+    assert.equal(response.status, 200, `token request for client ${clientId} in environment ${envId}`);
+    return ((await response.json()) as { access_token: string }).access_token;
   }
 
   forgetToken(): void {
