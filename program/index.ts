@@ -1,57 +1,66 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { OathTokenFleet } from "../provider";
-import { SAMPLE_ENVIRONMENT_ID, embeddedConnection, embeddedEmulator } from "./embeddedEmulator";
+import { OathTokenFleet, seeds } from "../provider";
+import { projectFolder } from "../provider/embeddedEmulator";
+import { RFC_TEST_SECRET_HEX, SAMPLE_ENVIRONMENT_ID, prepareDemoTenant } from "./demoTenant";
 
 /**
  * The main job: roll out the hardware tokens of a vendor seed file to the users of an assignments file.
  *
- * Stack config (namespace `pingone-oath`): `environmentId`, `seedFile`, `assignmentsFile`,
- * `seedPassphrase` / `seedPreSharedKey` (secret, for encrypted PSKC), `emulatorPort`.
- * PingOne credentials: `pingone:*` stack config or the `PINGONE_*` variables. With none set, the
- * program starts the embedded PingOne emulator and provisions against it.
+ * Stack config (namespace `pingone-oath`, the project's name): `environmentId`, `seedFile`,
+ * `assignmentsFile` (paths relative to the project folder; defaults in Pulumi.yaml: the demo files),
+ * `seedPassphrase` / `seedPreSharedKey` (secret, for encrypted PSKC).
+ * PingOne: `pingone:*` stack config or the `PINGONE_*` variables. With no credentials set, the stack uses
+ * the embedded PingOne emulator, whose tenant is kept in `.pingone-emulator/<stack>.json`, and says so.
  */
-export default async function main(): Promise<{ devices: pulumi.Output<unknown> }> {
+export default async function main(): Promise<{ devices: pulumi.Output<unknown>; pingone: string }> {
     const config = new pulumi.Config("pingone-oath");
     const pingone = new pulumi.Config("pingone");
-    const repoRoot = path.resolve(__dirname, "../..");
-    const file = (key: string, fallback: string) => path.resolve(repoRoot, config.get(key) ?? fallback);
+    // Not process.cwd(): language hosts differ on whether the program runs in the project folder or in
+    // the folder of `main` (dist/program).
+    const projectDir = projectFolder(__dirname);
+    const seedFile = path.resolve(projectDir, config.get("seedFile") ?? "examples/data/demo-seeds.csv");
+    const assignmentsFile = path.resolve(projectDir, config.get("assignmentsFile") ?? "examples/data/demo-assignments.csv");
+    const seedFileOptions = {
+        passphrase: await unwrap(config.getSecret("seedPassphrase")),
+        preSharedKeyHex: await unwrap(config.getSecret("seedPreSharedKey")),
+    };
 
-    const hasCredentials =
-        !!(process.env.PINGONE_CLIENT_ID || process.env.PINGONE_API_ACCESS_TOKEN || pingone.get("clientId") || pingone.get("apiAccessToken"));
-    let connection: ReturnType<typeof embeddedConnection> | undefined;
+    const setting = (key: string, variable: string) => pingone.get(key) ?? process.env[variable];
+    const credentialsSet = !!(
+        setting("clientId", "PINGONE_CLIENT_ID") ||
+        setting("apiAccessToken", "PINGONE_API_ACCESS_TOKEN") ||
+        setting("emulatorStateFile", "PINGONE_EMULATOR_STATE_FILE")
+    );
     let environmentId = config.get("environmentId") ?? process.env.PINGONE_ENVIRONMENT_ID;
-    if (!hasCredentials) {
-        const port = config.getNumber("emulatorPort") ?? 8788;
-        const emulator = await embeddedEmulator(port);
-        pulumi.log.info(`No PingOne credentials set: provisioning against the embedded PingOne emulator at ${emulator.apiUrl}.`);
-        connection = embeddedConnection(port);
+    let connection: { emulatorStateFile: string } | undefined;
+    if (credentialsSet) {
+        // Decided on the file's content, not on where its path came from: a public test secret never
+        // reaches a real tenant, whatever config or default named the file.
+        const demo = seeds.loadSeedFile(seedFile, seedFileOptions).tokens.filter((t) => t.secretHex.toLowerCase() === RFC_TEST_SECRET_HEX);
+        if (demo.length > 0) {
+            throw new Error(
+                `${seedFile} holds ${demo.length} token(s) (${demo.slice(0, 3).map((t) => t.serialNumber).join(", ")}${demo.length > 3 ? ", …" : ""}) ` +
+                    `whose secret is the public RFC 4226 test key, and PingOne credentials are set: such tokens would let anyone compute ` +
+                    `their codes. Set pingone-oath:seedFile and pingone-oath:assignmentsFile to your vendor's files ` +
+                    `(pulumi config set pingone-oath:seedFile tokens.pskcxml), or unset the PingOne credentials to try the embedded emulator.`,
+            );
+        }
+    } else {
+        const stateFile = prepareDemoTenant(projectDir, pulumi.getStack());
+        pulumi.log.warn(
+            `No PingOne credentials set (pingone:clientId / pingone:apiAccessToken or PINGONE_CLIENT_ID / PINGONE_API_ACCESS_TOKEN): ` +
+                `this stack provisions the embedded PingOne emulator, whose tenant is kept in ${stateFile}, not PingOne.`,
+        );
+        connection = { emulatorStateFile: stateFile };
         environmentId ??= SAMPLE_ENVIRONMENT_ID;
     }
     if (!environmentId) {
         throw new Error("Set the PingOne environment to provision into: pulumi config set pingone-oath:environmentId <uuid> (or PINGONE_ENVIRONMENT_ID).");
     }
 
-    if (hasCredentials && !config.get("seedFile")) {
-        // The demo files hold the public RFC test secret: never roll them out to a real tenant.
-        throw new Error(
-            "PingOne credentials are set but pingone-oath:seedFile is not: the default demo seed file would put tokens with a public test " +
-                "secret into your PingOne environment. Set pingone-oath:seedFile and pingone-oath:assignmentsFile to your vendor's files " +
-                "(pulumi config set pingone-oath:seedFile tokens.pskcxml), or unset the PINGONE_* variables to try the embedded emulator.",
-        );
-    }
-    const passphrase = config.getSecret("seedPassphrase");
-    const preSharedKey = config.getSecret("seedPreSharedKey");
-    // Encrypted PSKC keys are needed while the program runs (to read the file), so unwrap them here.
-    const [pass, key] = await Promise.all([unwrap(passphrase), unwrap(preSharedKey)]);
-    const fleet = OathTokenFleet.fromFiles("tokens", {
-        environmentId,
-        seedFile: file("seedFile", "examples/data/demo-seeds.csv"),
-        seedFileOptions: { passphrase: pass, preSharedKeyHex: key },
-        assignmentsFile: file("assignmentsFile", "examples/data/demo-assignments.csv"),
-        connection,
-    });
-    return { devices: fleet.summary };
+    const fleet = OathTokenFleet.fromFiles("tokens", { environmentId, seedFile, seedFileOptions, assignmentsFile, connection });
+    return { devices: fleet.summary, pingone: connection ? `embedded emulator (${connection.emulatorStateFile})` : "PingOne" };
 }
 
 function unwrap(value: pulumi.Output<string> | undefined): Promise<string | undefined> {

@@ -2,12 +2,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import {
     ConnectionSettings,
     PingOneClient,
+    chosenEmulatorStateFile,
     connectionSettingsFromConfig,
     connectionSettingsFromEnv,
     connectionSettingsFromInput,
     resolveClientOptions,
     resolveConnection,
 } from "./client";
+import { embeddedEmulatorConnection } from "./embeddedEmulator";
 
 /**
  * State of the provider host process, shared by every resource type's implementation: the stack
@@ -24,11 +26,15 @@ export function configureFromStack(request: pulumi.dynamic.ConfigureRequest): vo
  * A PingOne client for one resource: its `connection` input first, then stack config, then the
  * environment. Credentials are read here, when a method runs, never when the program is serialized.
  */
-export function clientFor(connection: ConnectionSettings | undefined, environmentId: string): PingOneClient {
+export async function clientFor(connection: ConnectionSettings | undefined, environmentId: string): Promise<PingOneClient> {
     const sources = [connectionSettingsFromInput(connection)];
     if (stackConfig) sources.push(connectionSettingsFromConfig(stackConfig));
     sources.push(connectionSettingsFromEnv());
-    return PingOneClient.forConnection(resolveConnection(sources, environmentId), resolveClientOptions(stackConfig));
+    const emulatorStateFile = chosenEmulatorStateFile(sources);
+    const resolved = emulatorStateFile
+        ? await embeddedEmulatorConnection(emulatorStateFile, environmentId)
+        : resolveConnection(sources, environmentId);
+    return PingOneClient.forConnection(resolved, resolveClientOptions(stackConfig));
 }
 
 /** Logs through the engine when connected, else stdout (which the engine shows as info). */

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { connectionFields } from "./client/connection";
 import { isRegionCode, pingOneRegions } from "./client/regions";
 
 /** What the engine sends for a value not known until apply (preview). */
@@ -60,10 +61,10 @@ export class InputChecker {
         const value = this.inputs[property];
         if (value === undefined || value === null || isUnknown(value)) return;
         if (typeof value !== "object" || Array.isArray(value)) {
-            this.fail(property, `${property} must be an object with clientId, clientSecret, environmentId, apiAccessToken, regionCode, apiUrl or authUrl.`);
+            this.fail(property, `${property} must be an object with ${connectionFields.join(", ")}.`);
             return;
         }
-        const known = ["clientId", "clientSecret", "environmentId", "apiAccessToken", "regionCode", "apiUrl", "authUrl"];
+        const known: readonly string[] = connectionFields;
         for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
             if (!known.includes(key)) {
                 this.fail(`${property}.${key}`, `${property}.${key} is not a connection setting; use one of ${known.join(", ")}.`);
@@ -72,6 +73,9 @@ export class InputChecker {
             }
         }
         const conn = value as Record<string, unknown>;
+        if (conn.emulatorStateFile !== undefined && ["clientId", "clientSecret", "apiAccessToken"].some((key) => conn[key] !== undefined)) {
+            this.fail(`${property}.emulatorStateFile`, `${property}.emulatorStateFile selects the embedded emulator instead of PingOne: set it or PingOne credentials, not both.`);
+        }
         if (typeof conn.regionCode === "string" && !isUnknown(conn.regionCode) && !isRegionCode(conn.regionCode.toUpperCase())) {
             this.fail(`${property}.regionCode`, `${property}.regionCode "${conn.regionCode}" is not a PingOne region: use one of ${Object.keys(pingOneRegions).join(", ")}.`);
         }

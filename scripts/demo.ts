@@ -1,35 +1,42 @@
-import { stopEmbeddedEmulator } from "../program/embeddedEmulator";
-import { openLocalStack } from "./localStack";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { PulumiProject, cliEnvironment, localPassphrase, pulumiBinary, repoRoot } from "./pulumiCli";
 
 /**
- * `npm run demo`: the main job end to end on a fresh machine. Ensures the Pulumi CLI, runs the root
- * program (`program/`) with `pulumi up` against the embedded PingOne emulator, prints what was
- * provisioned, then runs `pulumi up` again to show that a re-run changes nothing.
+ * `npm run demo`: the main job as a user runs it. The Pulumi CLI (found, or built by
+ * scripts/ensure-pulumi.sh) runs `pulumi up` on the root project (Pulumi.yaml) against the embedded
+ * PingOne emulator, prints what was provisioned, then runs `pulumi up` again, which must change nothing.
+ * The stack (`dev`, local file backend under .pulumi-state/) stays: `npm run demo -- --destroy` removes
+ * what it provisioned.
  */
 async function demo(): Promise<void> {
+    const { values } = parseArgs({ options: { destroy: { type: "boolean", default: false }, stack: { type: "string", default: "dev" } } });
     const started = Date.now();
-    // The demo always runs against the embedded emulator, even where PINGONE_* variables are set for
-    // real work: its seed file holds a public test secret that must never reach a real tenant.
-    const ignored = Object.keys(process.env).filter((key) => key.startsWith("PINGONE_"));
-    for (const key of ignored) delete process.env[key];
-    console.log(`The demo provisions against the embedded PingOne emulator${ignored.length ? ` (ignoring ${ignored.join(", ")})` : ""}.`);
-    const program = async () => (await import("../program/index")).default();
-    // The embedded emulator keeps no state between demo runs, so each run starts a fresh stack.
-    const { stack } = await openLocalStack({ name: "demo", stackName: "demo", program, fresh: true });
+    const backendDir = path.join(repoRoot, ".pulumi-state", "backend");
+    // The demo never reaches a real tenant: cliEnvironment drops every PINGONE_* variable, and its seed
+    // file holds a public test secret that the program refuses to send to PingOne anyway.
+    const env = cliEnvironment(backendDir);
+    const project = new PulumiProject(repoRoot, env, (text) => process.stdout.write(text));
+    const step = async (args: string[]) => {
+        console.log(`\n== pulumi ${args.join(" ")}`);
+        return project.run(args);
+    };
+    console.log(`Pulumi CLI: ${pulumiBinary()}; backend: ${env.PULUMI_BACKEND_URL}; stack: ${values.stack}`);
+    await step(["stack", "select", "--create", values.stack!]);
 
-    console.log("\n== pulumi up");
-    const first = await stack.up({ onOutput: (line) => process.stdout.write(line) });
-    printTable(first.outputs.devices?.value as Row[] | undefined);
-    console.log(`changes: ${JSON.stringify(first.summary.resourceChanges)}`);
-
-    console.log("\n== pulumi up again (fresh codes, nothing to do)");
-    const second = await stack.up({ onOutput: (line) => process.stdout.write(line) });
-    const changes = second.summary.resourceChanges ?? {};
-    const changed = Object.entries(changes).filter(([op]) => op !== "same").reduce((n, [, count]) => n + (count ?? 0), 0);
-    console.log(`changes: ${JSON.stringify(changes)} -> ${changed === 0 ? "no changes" : `${changed} changes`}`);
-    await stopEmbeddedEmulator();
-    console.log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    if (changed !== 0) process.exitCode = 1;
+    if (values.destroy) {
+        await step(["destroy", "--yes"]);
+    } else {
+        const first = await step(["up", "--yes"]);
+        printTable((await project.outputs()).devices as Row[] | undefined);
+        console.log(`\nfirst up: ${first.seconds.toFixed(1)} s`);
+        // Fresh codes would be computed, but every device is ACTIVE: nothing to do, and the CLI checks it.
+        const second = await step(["up", "--yes", "--expect-no-changes"]);
+        console.log(`\nsecond up: no changes (${second.seconds.toFixed(1)} s)`);
+    }
+    console.log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s. Run the CLI yourself with:`);
+    console.log(`  export PATH=${path.dirname(pulumiBinary())}:$PATH PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${localPassphrase}`);
+    console.log(`  pulumi preview --diff; pulumi refresh; pulumi destroy   (or: npm run demo -- --destroy)`);
 }
 
 interface Row {
@@ -52,8 +59,7 @@ function printTable(rows: Row[] | undefined): void {
     for (const l of lines) console.log(fmt(l));
 }
 
-demo().catch(async (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    await stopEmbeddedEmulator();
+demo().catch((error) => {
+    console.error(`\ndemo failed: ${error instanceof Error ? error.message : error}`);
     process.exit(1);
 });

@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
-# Prints the path of a working `pulumi` CLI (exit 0), building it from the Go module proxy when none is
-# installed. The result is cached outside the repo, keyed by version, so later runs take seconds.
+# Prints the path of a working `pulumi` CLI (exit 0) whose folder also holds the Node.js language host
+# (`pulumi-language-nodejs`, needed to run a `runtime: nodejs` project) and the dynamic provider shim
+# (`pulumi-resource-pulumi-nodejs`). Put that folder first on PATH. What is installed (PATH,
+# ~/.pulumi/bin) wins; what is missing is built from the Go module proxy and cached outside the repo,
+# keyed by version, so later runs take a fraction of a second.
 #
-#   PULUMI_VERSION        version to build (default below)
-#   PULUMI_PINGONE_CACHE  cache folder (default ~/.cache/pulumi-pingone-oath)
+#   PULUMI_VERSION         CLI version to build (default below)
+#   PULUMI_PINGONE_CACHE   cache folder (default ~/.cache/pulumi-pingone-oath)
+#
+# The language host: its own module (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3)
+# is not served by the Go module proxy here, but up to v3.67.0 it was a package of the sdk module
+# itself, which is. That older host runs projects with CLI v3.274.1 and @pulumi/pulumi 3.276.0 (the
+# CLI warns that it uses "pulumi-language-nodejs from $PATH"). A regular Pulumi installation, which
+# ships a current host, is preferred wherever the official installer can run.
 #
 # Everything but the final path goes to stderr.
 set -euo pipefail
 
 version="${PULUMI_VERSION:-3.274.1}"
+host_version="3.67.0"
 min_version="3.139.0"   # configure() with stack config reaches dynamic providers from 3.139
 cache="${PULUMI_PINGONE_CACHE:-$HOME/.cache/pulumi-pingone-oath}"
-bin="$cache/pulumi-v$version/bin"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+shim_source="$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 
 say() { echo "ensure-pulumi: $*" >&2; }
+install_hint="install the CLI with the official installer (curl -fsSL https://get.pulumi.com | sh), then re-run"
 
 version_ok() { # $1 = pulumi binary
     local v
@@ -22,64 +33,69 @@ version_ok() { # $1 = pulumi binary
     [ -n "$v" ] && [ "$(printf '%s\n%s\n' "$min_version" "$v" | sort -V | head -n1)" = "$min_version" ]
 }
 
-# The dynamic provider shim ships in @pulumi/pulumi; the engine looks for it next to pulumi or on PATH.
-add_shim() { # $1 = bin folder
-    local shim="$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
-    if [ -f "$shim" ] && [ -w "$1" ] && [ ! -e "$1/pulumi-resource-pulumi-nodejs" ]; then
-        cp "$shim" "$1/" && chmod +x "$1/pulumi-resource-pulumi-nodejs"
-    fi
+# go_build MODULE_DIR OUTPUT PACKAGE REQUIRE_LINES [LDFLAGS]: a wrapper module, because `go install
+# pkg@version` refuses modules with replace directives; the callers copy the replaces they need.
+go_build() {
+    local dir="$1" out="$2" package="$3" requires="$4" ldflags="${5:-}"
+    command -v go >/dev/null 2>&1 || { say "no Go toolchain to build $package; $install_hint"; return 1; }
+    mkdir -p "$dir" "$(dirname "$out")"
+    printf 'module wrapper\n\ngo 1.26\n\n%s\n' "$requires" > "$dir/go.mod"
+    printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$package" > "$dir/tools.go"
+    (
+        cd "$dir"
+        GOFLAGS=-mod=mod go mod tidy >&2
+        GOFLAGS=-mod=mod go build -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$out" "$package" >&2
+    ) || { say "building $package failed; $install_hint"; return 1; }
 }
 
-for candidate in "$(command -v pulumi 2>/dev/null || true)" "$HOME/.pulumi/bin/pulumi" "$bin/pulumi"; do
-    if [ -n "$candidate" ] && [ -x "$candidate" ] && version_ok "$candidate"; then
-        add_shim "$(dirname "$candidate")"
-        say "using $candidate ($("$candidate" version))"
-        echo "$candidate"
-        exit 0
-    fi
+# --- the CLI
+pulumi=""
+for candidate in "$(command -v pulumi 2>/dev/null || true)" "$HOME/.pulumi/bin/pulumi" "$cache/pulumi-v$version/bin/pulumi"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ] && version_ok "$candidate"; then pulumi="$candidate"; break; fi
 done
-
-if ! command -v go >/dev/null 2>&1; then
-    say "no pulumi CLI (>= v$min_version) and no Go toolchain to build one."
-    say "Install the CLI with the official installer: curl -fsSL https://get.pulumi.com | sh   (then re-run)"
-    exit 1
-fi
-
-say "building pulumi v$version from the Go module proxy into $bin (a cold build takes a few minutes)"
-started=$(date +%s)
-work="$cache/build-v$version"
-mkdir -p "$work" "$bin"
-# A wrapper module: `go install pkg@version` refuses modules with replace directives, so the
-# non-local replaces of pulumi's own go.mod (pkg/v3 and sdk/v3 at this version) are copied here.
-cat > "$work/go.mod" <<GOMOD
-module pulumicli
-
-go 1.26
-
-require (
+if [ -z "$pulumi" ]; then
+    say "building pulumi v$version from the Go module proxy (a cold build takes a few minutes)"
+    started=$(date +%s)
+    pulumi="$cache/pulumi-v$version/bin/pulumi"
+    go_build "$cache/build-v$version" "$pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "require (
 	github.com/pulumi/pulumi/pkg/v3 v$version
 	github.com/pulumi/pulumi/sdk/v3 v$version
 )
 
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 
-replace golang.org/x/text => golang.org/x/text v0.41.0
-GOMOD
-cat > "$work/tools.go" <<'GOSRC'
-//go:build tools
+replace golang.org/x/text => golang.org/x/text v0.41.0" "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" || exit 1
+    version_ok "$pulumi" || { say "the built pulumi does not report a usable version"; exit 1; }
+    say "built $("$pulumi" version) in $(( $(date +%s) - started )) s"
+fi
 
-package tools
+# --- the Node.js language host: beside the CLI, on PATH, in ~/.pulumi/bin, or built
+host=""
+for candidate in "$(dirname "$pulumi")/pulumi-language-nodejs" "$(command -v pulumi-language-nodejs 2>/dev/null || true)" \
+    "$HOME/.pulumi/bin/pulumi-language-nodejs" "$cache/pulumi-language-nodejs-v$host_version/bin/pulumi-language-nodejs"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then host="$candidate"; break; fi
+done
+if [ -z "$host" ]; then
+    say "building pulumi-language-nodejs v$host_version from the Go module proxy (about 30 s cold)"
+    started=$(date +%s)
+    host="$cache/pulumi-language-nodejs-v$host_version/bin/pulumi-language-nodejs"
+    go_build "$cache/build-language-nodejs-v$host_version" "$host" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+        "require github.com/pulumi/pulumi/sdk/v3 v$host_version" || exit 1
+    say "built pulumi-language-nodejs v$host_version in $(( $(date +%s) - started )) s"
+fi
 
-import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-GOSRC
-(
-    cd "$work"
-    GOFLAGS=-mod=mod go mod tidy >&2
-    GOFLAGS=-mod=mod go build -tags osusergo,grpcnotrace \
-        -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
-        -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
-) || { say "building pulumi failed; install the CLI with the official installer: curl -fsSL https://get.pulumi.com | sh"; exit 1; }
-add_shim "$bin"
-version_ok "$bin/pulumi" || { say "the built pulumi does not report a usable version"; exit 1; }
-say "built $("$bin/pulumi" version) in $(( $(date +%s) - started )) s"
+# --- one folder with all three, so one PATH entry serves the CLI, its plugins and the Automation API
+bin="$(dirname "$pulumi")"
+if [ "$(dirname "$host")" != "$bin" ] || { [ ! -e "$bin/pulumi-resource-pulumi-nodejs" ] && [ ! -w "$bin" ]; }; then
+    bin="$cache/bin"
+    mkdir -p "$bin"
+    ln -sfn "$pulumi" "$bin/pulumi"
+    ln -sfn "$host" "$bin/pulumi-language-nodejs"
+fi
+# The dynamic provider shim ships in @pulumi/pulumi; it resolves the SDK from the project folder it runs in.
+if [ ! -e "$bin/pulumi-resource-pulumi-nodejs" ]; then
+    [ -f "$shim_source" ] || { say "run npm ci first: $shim_source is missing"; exit 1; }
+    cp "$shim_source" "$bin/" && chmod +x "$bin/pulumi-resource-pulumi-nodejs"
+fi
+say "using $bin/pulumi ($("$bin/pulumi" version)) with $(readlink -f "$bin/pulumi-language-nodejs")"
 echo "$bin/pulumi"

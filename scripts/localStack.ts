@@ -1,28 +1,23 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { localPassphrase, pulumiBinary, readAllFiles, repoRoot } from "./pulumiCli";
 
 /**
- * Runs programs through the real Pulumi CLI with the Automation API: a local file backend and a
+ * Runs inline programs through the real Pulumi CLI with the Automation API: a local file backend and a
  * passphrase secrets provider under a git-ignored folder of the repo, so nothing leaves the machine.
- * Inline programs need no language host plugin, only the `pulumi` binary.
+ * Inline programs need no language host plugin, only the `pulumi` binary. (Projects on disk are run
+ * through the CLI itself: see pulumiCli.ts.)
  */
 
-export const repoRoot = path.resolve(__dirname, "../..");
 export const stateRoot = path.join(repoRoot, ".pulumi-state");
-/** Local-only passphrase for the demo and test stacks' secrets provider. */
-export const localPassphrase = "local-demo-passphrase-not-for-production";
 
 let cachedCommand: Promise<PulumiCommand> | undefined;
 
-/** The CLI from scripts/ensure-pulumi.sh (found, or built from the Go module proxy and cached). */
+/** The CLI from scripts/ensure-pulumi.sh, for the Automation API. */
 export function pulumiCli(): Promise<PulumiCommand> {
-    cachedCommand ??= (async () => {
-        const binary = execFileSync("bash", [path.join(repoRoot, "scripts/ensure-pulumi.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
-        // PulumiCommand wants the install root, whose bin/ holds pulumi.
-        return PulumiCommand.get({ root: path.dirname(path.dirname(binary)), skipVersionCheck: true });
-    })();
+    // PulumiCommand wants the install root, whose bin/ holds pulumi.
+    cachedCommand ??= (async () => PulumiCommand.get({ root: path.dirname(path.dirname(pulumiBinary())), skipVersionCheck: true }))();
     return cachedCommand;
 }
 
@@ -56,7 +51,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     fs.mkdirSync(workDir, { recursive: true });
     const pulumiCommand = await pulumiCli();
     const binDir = path.dirname(pulumiCommand.command);
-    const projectName = options.projectName ?? "pingone-oath-tokens";
+    const projectName = options.projectName ?? "pingone-oath";
     const stack = await LocalWorkspace.createOrSelectStack(
         { stackName: options.stackName ?? "dev", projectName, program: options.program },
         {
@@ -80,15 +75,4 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
 }
 
 /** Every file of the backend, concatenated: what an audit of the state must search. */
-export function readBackendFiles(backendDir: string): { files: string[]; text: string } {
-    const files: string[] = [];
-    const walk = (dir: string) => {
-        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-            const full = path.join(dir, entry.name);
-            if (entry.isDirectory()) walk(full);
-            else files.push(full);
-        }
-    };
-    walk(backendDir);
-    return { files, text: files.map((f) => fs.readFileSync(f, "utf8")).join("\n") };
-}
+export const readBackendFiles = readAllFiles;

@@ -91,7 +91,7 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTo
     },
 
     async create(inputs) {
-        const client = clientFor(inputs.connection, inputs.environmentId);
+        const client = await clientFor(inputs.connection, inputs.environmentId);
         const codes = codeSources(inputs);
         const outcome = await activateOathTokenDevice(
             client,
@@ -104,14 +104,14 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTo
     async read(id, state) {
         if (!state) throw new Error(`Cannot refresh activation ${id}: no prior state (import is not supported).`);
         const props = state;
-        const client = clientFor(props.connection, props.environmentId);
+        const client = await clientFor(props.connection, props.environmentId);
         const device = await client.getDevice(props.environmentId, props.userId, id);
         if (!device) return {}; // gone: the engine drops the resource from state
         return { id, props: outputsOf(props, device, props.resynced ?? false) };
     },
 
     async update(id, olds, news) {
-        const client = clientFor(news.connection, news.environmentId);
+        const client = await clientFor(news.connection, news.environmentId);
         const device = await client.getDevice(news.environmentId, news.userId, id);
         if (!device) {
             throw new Error(
@@ -127,7 +127,7 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTo
             logInfo(`An activation cannot be undone: the ${where} stays in PingOne, ACTIVE. Set deleteDeviceOnDestroy: true to delete the device on destroy.`);
             return;
         }
-        const client = clientFor(props.connection, props.environmentId);
+        const client = await clientFor(props.connection, props.environmentId);
         const deleted = await client.deleteDevice(props.environmentId, props.userId, id);
         logInfo(deleted ? `Deleted the ${where}.` : `The ${where} was already gone.`);
     },

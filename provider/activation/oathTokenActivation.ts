@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionSettings } from "../client/connection";
-import { lazyProvider, packagePath } from "../dynamic/lazyProvider";
+import { lazyProvider } from "../dynamic/lazyProvider";
 import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
 import { OtpSeed } from "../otp/otpFromSeed";
 
@@ -57,18 +57,12 @@ export interface OathTokenActivationArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-const implementation = require.resolve("./activationProvider");
-
 /**
  * The provider as a plain `pulumi.dynamic.ResourceProvider`, for your own `pulumi.dynamic.Resource`: a
  * small stub that loads `activationProvider` in the provider host, so its serialized text stays small.
  * (`OathTokenActivation` itself stores an even smaller module text; see `ModuleBackedResource`.)
  */
-export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider = lazyProvider(
-    implementation,
-    packagePath(implementation),
-    "oathTokenActivationProvider",
-);
+export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider = lazyProvider("oathTokenActivationProvider");
 
 /**
  * Activates a hardware OATH token (HOTP/TOTP) device of a PingOne user by posting the code the token
@@ -114,7 +108,7 @@ export class OathTokenActivation extends ModuleBackedResource {
             serialNumber: undefined,
             resynced: undefined,
         };
-        super("OathTokenActivation", { modulePath: implementation, exportName: "oathTokenActivationProvider" }, name, props, opts, ["connection"]);
+        super("OathTokenActivation", "oathTokenActivationProvider", name, props, opts, ["connection"]);
     }
 }
 

@@ -17,6 +17,13 @@ export interface ConnectionSettings {
     apiUrl?: string;
     /** Full auth base URL, e.g. `http://127.0.0.1:8788`; overrides the region. */
     authUrl?: string;
+    /**
+     * Instead of PingOne: the embedded PingOne emulator, started inside the provider host on a free
+     * loopback port, serving the tenant kept in this JSON file (a path relative to the Pulumi project
+     * folder, the one with `Pulumi.yaml`). The file must exist: create it with
+     * `PingOneEmulator.ensureStateFile`. For demos and tests; never chosen unless set.
+     */
+    emulatorStateFile?: string;
 }
 
 export type ConnectionField = keyof ConnectionSettings;
@@ -40,7 +47,8 @@ export interface ResolvedConnection {
     credentials: Credentials;
 }
 
-const fields: ConnectionField[] = ["clientId", "clientSecret", "environmentId", "apiAccessToken", "regionCode", "apiUrl", "authUrl"];
+/** Every connection setting, in the order messages list them. */
+export const connectionFields: readonly ConnectionField[] = ["clientId", "clientSecret", "environmentId", "apiAccessToken", "regionCode", "apiUrl", "authUrl", "emulatorStateFile"];
 
 export function connectionSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SettingsSource {
     const apiHost = nonEmpty(env.PINGONE_API_SERVICE_HOSTNAME);
@@ -61,6 +69,7 @@ export function connectionSettingsFromEnv(env: NodeJS.ProcessEnv = process.env):
             regionCode: nonEmpty(env.PINGONE_REGION_CODE) ?? nonEmpty(env.PINGONE_REGION),
             apiUrl: nonEmpty(env.PINGONE_API_URL) ?? (apiHost ? `https://${apiHost}/v1` : undefined),
             authUrl: nonEmpty(env.PINGONE_AUTH_URL) ?? (authHost ? `https://${authHost}` : undefined),
+            emulatorStateFile: nonEmpty(env.PINGONE_EMULATOR_STATE_FILE),
         },
         names: {
             clientId: "PINGONE_CLIENT_ID",
@@ -70,6 +79,7 @@ export function connectionSettingsFromEnv(env: NodeJS.ProcessEnv = process.env):
             regionCode: "PINGONE_REGION_CODE",
             apiUrl: "PINGONE_API_URL",
             authUrl: "PINGONE_AUTH_URL",
+            emulatorStateFile: "PINGONE_EMULATOR_STATE_FILE",
         },
     };
 }
@@ -78,7 +88,7 @@ export function connectionSettingsFromEnv(env: NodeJS.ProcessEnv = process.env):
 export function connectionSettingsFromConfig(get: (key: string) => string | undefined): SettingsSource {
     const settings: ConnectionSettings = {};
     const names = {} as Record<ConnectionField, string>;
-    for (const field of fields) {
+    for (const field of connectionFields) {
         names[field] = `pingone:${field}`;
         settings[field] = nonEmpty(get(`pingone:${field}`));
     }
@@ -88,11 +98,34 @@ export function connectionSettingsFromConfig(get: (key: string) => string | unde
 export function connectionSettingsFromInput(settings: ConnectionSettings | undefined): SettingsSource {
     const names = {} as Record<ConnectionField, string>;
     const cleaned: ConnectionSettings = {};
-    for (const field of fields) {
+    for (const field of connectionFields) {
         names[field] = `connection.${field}`;
         cleaned[field] = nonEmpty(settings?.[field]);
     }
     return { description: "the resource's `connection` input", settings: cleaned, names };
+}
+
+/**
+ * The emulator state file to serve instead of PingOne, when the first source that says how to
+ * authenticate names one (so a resource's own credentials always beat an emulator set in stack config).
+ */
+export function chosenEmulatorStateFile(sources: SettingsSource[]): string | undefined {
+    const source = credentialSourceOf(sources);
+    const stateFile = source?.settings.emulatorStateFile;
+    if (stateFile === undefined) return undefined;
+    const { settings: s, names, description } = source!;
+    if (s.clientId !== undefined || s.clientSecret !== undefined || s.apiAccessToken !== undefined) {
+        throw new ConnectionSettingsError(
+            `Both the embedded emulator (${names.emulatorStateFile}) and PingOne credentials are set in ${description}: set one, not both.`,
+        );
+    }
+    return stateFile;
+}
+
+function credentialSourceOf(sources: SettingsSource[]): SettingsSource | undefined {
+    return sources.find(
+        ({ settings: s }) => s.clientId !== undefined || s.clientSecret !== undefined || s.apiAccessToken !== undefined || s.emulatorStateFile !== undefined,
+    );
 }
 
 /**
@@ -132,10 +165,8 @@ export function resolveConnection(sources: SettingsSource[], fallbackEnvironment
         }
     }
 
-    const credentialSource = sources.find(
-        (s) => s.settings.clientId !== undefined || s.settings.clientSecret !== undefined || s.settings.apiAccessToken !== undefined,
-    );
-    if (!credentialSource) {
+    const credentialSource = credentialSourceOf(sources);
+    if (!credentialSource || credentialSource.settings.emulatorStateFile !== undefined) {
         throw new ConnectionSettingsError(
             "No PingOne credentials found. Set PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET and PINGONE_ENVIRONMENT_ID " +
                 "(or PINGONE_API_ACCESS_TOKEN) in the environment, or the stack config pingone:clientId, " +

@@ -1,27 +1,24 @@
-import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 
+/** The package subpath of `hostEntry`, as `package.json` `exports` names it. */
+export const hostEntrySpecifier = "pulumi-pingone-oath/provider-host";
+
+/** An export of `hostEntry`: checked by the compiler, so a resource cannot name a provider that is not there. */
+export type ProviderExportName = keyof typeof import("./hostEntry");
+
 /**
- * A dynamic provider whose serialized text only says where the real one lives.
+ * A dynamic provider whose serialized text only says where the real one lives, for your own
+ * `pulumi.dynamic.Resource`.
  *
- * Pulumi serializes the provider object into every resource's state (twice). Capturing the real
- * implementation would drag its whole module graph, by value, into that text. This stub captures two
- * strings and `require`s the compiled module inside the provider host instead: first by absolute path
- * (this checkout), then by package name (an installed copy, e.g. after the project moved).
+ * Pulumi serializes the provider object into every resource's state, and uses the stored text for
+ * refresh, update and delete. So the text names no path: inside the provider host it resolves the
+ * package from the folder the command runs in (the Pulumi project, whose `node_modules` holds the
+ * package; or the package's own folder), so a moved or re-cloned checkout runs its own code.
  */
-export function lazyProvider(absoluteModulePath: string, packageModulePath: string, exportName: string): pulumi.dynamic.ResourceProvider {
+export function lazyProvider(exportName: ProviderExportName): pulumi.dynamic.ResourceProvider {
     const load = (): pulumi.dynamic.ResourceProvider => {
-        let loaded: Record<string, pulumi.dynamic.ResourceProvider>;
-        try {
-            loaded = require(absoluteModulePath);
-        } catch (error) {
-            try {
-                loaded = require(packageModulePath);
-            } catch {
-                throw error;
-            }
-        }
-        return loaded[exportName];
+        const from = require("path").join(process.cwd(), "package.json");
+        return require("module").createRequire(from)(hostEntrySpecifier)[exportName];
     };
     return {
         configure: (req) => load().configure!(req),
@@ -32,12 +29,4 @@ export function lazyProvider(absoluteModulePath: string, packageModulePath: stri
         update: (id, olds, news) => load().update!(id, olds, news),
         delete: (id, props) => load().delete!(id, props),
     };
-}
-
-/** `dist/provider/...` path of a compiled module, as seen from the package root. */
-export function packagePath(absoluteModulePath: string): string {
-    const marker = `${path.sep}dist${path.sep}`;
-    const index = absoluteModulePath.lastIndexOf(marker);
-    const relative = index >= 0 ? absoluteModulePath.slice(index + 1) : absoluteModulePath;
-    return `pulumi-pingone-oath/${relative.split(path.sep).join("/")}`;
 }

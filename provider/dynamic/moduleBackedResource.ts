@@ -1,25 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
-import { packagePath } from "./lazyProvider";
-
-/** Where a provider implementation lives: a compiled module of this package and its export. */
-export interface ProviderImplementation {
-    /** Absolute path of the compiled module (from `require.resolve`). */
-    modulePath: string;
-    exportName: string;
-}
+import { hostEntrySpecifier, ProviderExportName } from "./lazyProvider";
 
 /**
  * The `__provider` text the dynamic provider host loads: a CommonJS module whose `handler()` returns the
  * provider. Pulumi's closure serialization of even a small stub takes over 2 KB, stored twice per
- * resource; this hand-written module takes about 300 bytes and says the same thing: require the compiled
- * implementation, by absolute path (this checkout) or else by package name (an installed copy).
+ * resource; this hand-written module is a few hundred bytes. It names no path: the engine runs refresh,
+ * update and delete with the text stored in state, so it resolves the package from the folder the
+ * command runs in (the project's `node_modules`, or the package's own folder), never from the checkout
+ * that created the resource.
  */
-export function providerModuleText({ modulePath, exportName }: ProviderImplementation): string {
-    const [local, installed, name] = [modulePath, packagePath(modulePath), exportName].map((s) => JSON.stringify(s));
+export function providerModuleText(exportName: ProviderExportName): string {
+    const [specifier, name] = [hostEntrySpecifier, exportName].map((s) => JSON.stringify(s));
     return (
         `exports.handler = function () {\n` +
-        `  var m;\n` +
-        `  try { m = require(${local}); } catch (e) { try { m = require(${installed}); } catch (_) { throw e; } }\n` +
+        `  var dir = process.cwd(), m;\n` +
+        `  try { m = require("module").createRequire(require("path").join(dir, "package.json"))(${specifier}); }\n` +
+        `  catch (e) { throw new Error("Run npm install in " + dir + ": " + e.message); }\n` +
         `  return m[${name}];\n` +
         `};\n`
     );
@@ -37,13 +33,13 @@ export abstract class ModuleBackedResource extends pulumi.CustomResource {
      */
     protected constructor(
         type: string,
-        implementation: ProviderImplementation,
+        exportName: ProviderExportName,
         name: string,
         props: Record<string, unknown>,
         opts: pulumi.CustomResourceOptions | undefined,
         secretOutputs: string[],
     ) {
         const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secretOutputs])];
-        super(`pulumi-nodejs:dynamic/pingone:${type}`, name, { ...props, __provider: providerModuleText(implementation) }, { ...opts, additionalSecretOutputs });
+        super(`pulumi-nodejs:dynamic/pingone:${type}`, name, { ...props, __provider: providerModuleText(exportName) }, { ...opts, additionalSecretOutputs });
     }
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionArgs } from "../activation/oathTokenActivation";
-import { lazyProvider, packagePath } from "../dynamic/lazyProvider";
+import { lazyProvider } from "../dynamic/lazyProvider";
 import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
 
 export interface OathTokenArgs {
@@ -24,8 +24,7 @@ export interface OathTokenArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-const implementation = require.resolve("./oathTokenProvider");
-export const oathTokenProviderStub: pulumi.dynamic.ResourceProvider = lazyProvider(implementation, packagePath(implementation), "oathTokenProvider");
+export const oathTokenProviderStub: pulumi.dynamic.ResourceProvider = lazyProvider("oathTokenProvider");
 
 /**
  * An entry of the PingOne OATH token inventory (`/environments/{id}/oathTokens`). Creating adopts an
@@ -60,6 +59,6 @@ export class OathToken extends ModuleBackedResource {
             drift: undefined,
             adopted: undefined,
         };
-        super("OathToken", { modulePath: implementation, exportName: "oathTokenProvider" }, name, props, opts, ["secret", "connection"]);
+        super("OathToken", "oathTokenProvider", name, props, opts, ["secret", "connection"]);
     }
 }

@@ -66,28 +66,28 @@ export const oathTokenProvider: pulumi.dynamic.ResourceProvider<OathTokenInputs,
     },
 
     async create(inputs) {
-        const client = clientFor(inputs.connection, inputs.environmentId);
+        const client = await clientFor(inputs.connection, inputs.environmentId);
         const { token, adopted } = await createOrAdopt(client, inputs);
         return { id: token.id, outs: outputsOf(inputs, token, adopted) };
     },
 
     async read(id, state) {
         if (!state) throw new Error(`Cannot refresh OATH token ${id}: no prior state (import is not supported).`);
-        const client = clientFor(state.connection, state.environmentId);
+        const client = await clientFor(state.connection, state.environmentId);
         const token = await client.getOathToken(state.environmentId, id);
         if (!token) return {};
         return { id, props: outputsOf(state as unknown as OathTokenInputs, token, state.adopted) };
     },
 
     async update(id, olds, news) {
-        const client = clientFor(news.connection, news.environmentId);
+        const client = await clientFor(news.connection, news.environmentId);
         const token = await client.getOathToken(news.environmentId, id);
         if (!token) throw new Error(`OATH token ${news.serialNumber} (${id}) no longer exists in PingOne: run pulumi refresh, then pulumi up.`);
         return { outs: outputsOf(news, token, olds.adopted) };
     },
 
     async delete(id, props) {
-        const client = clientFor(props.connection, props.environmentId);
+        const client = await clientFor(props.connection, props.environmentId);
         const deleted = await client.deleteOathToken(props.environmentId, id);
         logInfo(deleted ? `Revoked OATH token ${props.serialNumber} (${id}).` : `OATH token ${props.serialNumber} (${id}) was already gone.`);
     },

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionArgs } from "../activation/oathTokenActivation";
-import { lazyProvider, packagePath } from "../dynamic/lazyProvider";
+import { lazyProvider } from "../dynamic/lazyProvider";
 import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
 
 export interface OathTokenDeviceArgs {
@@ -16,8 +16,7 @@ export interface OathTokenDeviceArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-const implementation = require.resolve("./oathTokenDeviceProvider");
-export const oathTokenDeviceProviderStub: pulumi.dynamic.ResourceProvider = lazyProvider(implementation, packagePath(implementation), "oathTokenDeviceProvider");
+export const oathTokenDeviceProviderStub: pulumi.dynamic.ResourceProvider = lazyProvider("oathTokenDeviceProvider");
 
 /**
  * Pairs a hardware token with a user: an `OATH_TOKEN` MFA device, created in status
@@ -48,6 +47,6 @@ export class OathTokenDevice extends ModuleBackedResource {
             status: undefined,
             adopted: undefined,
         };
-        super("OathTokenDevice", { modulePath: implementation, exportName: "oathTokenDeviceProvider" }, name, props, opts, ["connection"]);
+        super("OathTokenDevice", "oathTokenDeviceProvider", name, props, opts, ["connection"]);
     }
 }

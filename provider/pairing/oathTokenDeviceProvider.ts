@@ -60,7 +60,7 @@ export const oathTokenDeviceProvider: pulumi.dynamic.ResourceProvider<OathTokenD
     },
 
     async create(inputs) {
-        const client = clientFor(inputs.connection, inputs.environmentId);
+        const client = await clientFor(inputs.connection, inputs.environmentId);
         const userId = await resolveUserId(client, inputs);
         const { device, adopted } = await pairOrAdopt(client, inputs, userId);
         return { id: device.id, outs: outputsOf(inputs, userId, device, adopted) };
@@ -68,21 +68,21 @@ export const oathTokenDeviceProvider: pulumi.dynamic.ResourceProvider<OathTokenD
 
     async read(id, state) {
         if (!state) throw new Error(`Cannot refresh device ${id}: no prior state (import is not supported).`);
-        const client = clientFor(state.connection, state.environmentId);
+        const client = await clientFor(state.connection, state.environmentId);
         const device = await client.getDevice(state.environmentId, state.userId, id);
         if (!device) return {};
         return { id, props: outputsOf(state, state.userId, device, state.adopted) };
     },
 
     async update(id, olds, news) {
-        const client = clientFor(news.connection, news.environmentId);
+        const client = await clientFor(news.connection, news.environmentId);
         const device = await client.getDevice(news.environmentId, olds.userId, id);
         if (!device) throw new Error(`Device ${id} of user ${olds.userId} no longer exists in PingOne: run pulumi refresh, then pulumi up.`);
         return { outs: outputsOf(news, olds.userId, device, olds.adopted) };
     },
 
     async delete(id, props) {
-        const client = clientFor(props.connection, props.environmentId);
+        const client = await clientFor(props.connection, props.environmentId);
         const deleted = await client.deleteDevice(props.environmentId, props.userId, id);
         logInfo(deleted ? `Removed device ${id} (token ${props.serialNumber}) from user ${props.userId}.` : `Device ${id} of user ${props.userId} was already gone.`);
     },

@@ -218,7 +218,7 @@ describe("end to end through the Pulumi CLI", function () {
         }
         assert.ok(bytes > 0);
         // Sizes, for the notes: one checkpoint of the "activate" stack.
-        const checkpoint = readBackendFiles(backends[0]).files.find((f) => f.endsWith(path.join("pingone-oath-tokens", "dev.json")));
+        const checkpoint = readBackendFiles(backends[0]).files.find((f) => f.endsWith(path.join("pingone-oath", "dev.json")));
         if (checkpoint) {
             const state = JSON.parse(fs.readFileSync(checkpoint, "utf8"));
             const activations = state.checkpoint.latest.resources.filter((r: { type: string }) => r.type.endsWith("OathTokenActivation"));

@@ -95,15 +95,18 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
         assert.ok(!text.includes(clientSecret));
     });
 
-    it("refuses to roll the demo seed file out when real credentials are set", async () => {
-        const { stack } = await openLocalStack({
-            name: "e2e-fleet-guard",
-            fresh: true,
-            program: () => main(),
-            config: connectionConfig(),
-        });
-        emulator.clearRequests();
-        await assert.rejects(stack.up(), /pingone-oath:seedFile is not.*public test secret/s);
-        assert.equal(emulator.requests.length, 0);
+    it("refuses to roll the demo seed file out when real credentials are set, however the file was named", async () => {
+        // By default (Pulumi.yaml's default), and named explicitly in stack config: the content decides.
+        for (const seedFile of [undefined, "examples/data/demo-seeds.csv"]) {
+            const { stack } = await openLocalStack({
+                name: "e2e-fleet-guard",
+                fresh: true,
+                program: () => main(),
+                config: { ...connectionConfig(), ...(seedFile ? { "pingone-oath:seedFile": { value: seedFile } } : {}) },
+            });
+            emulator.clearRequests();
+            await assert.rejects(stack.up(), /demo-seeds\.csv holds 6 token\(s\).*public RFC 4226 test key/s);
+            assert.equal(emulator.requests.length, 0);
+        }
     });
 });

@@ -17,7 +17,7 @@ describe("the serialized provider in Pulumi's real provider host (gRPC)", functi
     before(async () => {
         s = await startScenario();
         // What OathTokenActivation stores as __provider.
-        providerText = providerModuleText({ modulePath: require.resolve("../../provider/activation/activationProvider"), exportName: "oathTokenActivationProvider" });
+        providerText = providerModuleText("oathTokenActivationProvider");
         // Credentials reach the host only through Configure (stack config), never the environment.
         const env: NodeJS.ProcessEnv = { ...process.env, ...noPingOneEnv, PULUMI_PROJECT: "pingone", PULUMI_STACK: "test" };
         for (const key of Object.keys(noPingOneEnv)) delete env[key];
@@ -41,7 +41,10 @@ describe("the serialized provider in Pulumi's real provider host (gRPC)", functi
             const bytes = Buffer.byteLength(text);
             assert.ok(bytes <= 8 * 1024, `__provider is ${bytes} bytes`);
             for (const secret of [s.connection.clientSecret, s.connection.clientId, "Bearer"]) assert.ok(!text.includes(secret), `__provider contains ${secret}`);
-            assert.match(text, /activationProvider\.js/);
+            assert.match(text, /pulumi-pingone-oath\/provider-host/);
+            assert.match(text, /oathTokenActivationProvider/);
+            // Resolved where the command runs, so state never pins a checkout.
+            assert.ok(!text.includes(repoRoot), "__provider names the checkout's path");
         }
         console.log(`    __provider: ${Buffer.byteLength(providerText)} bytes (module text), ${Buffer.byteLength(stubText)} bytes (serialized stub)`);
     });

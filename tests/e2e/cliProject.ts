@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CliResult, PulumiProject, processesUnder, pulumiBinary } from "../../scripts/pulumiCli";
+
+/** Shared by the CLI end-to-end suites: skipping without a CLI, a scratch folder, step timings. */
+
+/** Skips the suite when no CLI can be had, except in CI (CI=true), where that is a failure. */
+export function requireCli(context: Mocha.Context): void {
+    try {
+        pulumiBinary();
+    } catch (error) {
+        if (process.env.CI) throw new Error(`The Pulumi CLI is required in CI: ${(error as Error).message}`);
+        console.log("    skipped: no Pulumi CLI (run scripts/ensure-pulumi.sh, which needs Go, or install the CLI)");
+        context.skip();
+    }
+}
+
+/** A scratch folder outside the repository, as a CI runner's checkout path would be. */
+export function scratchFolder(prefix: string): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Copies a folder (cp -a: modes and symlinks kept) to a new path. */
+export function copyFolder(from: string, to: string): void {
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    execFileSync("cp", ["-a", from, to]);
+}
+
+/** Wall time of each CLI step, printed after the suite for the record. */
+export class StepTimes {
+    private readonly rows: string[] = [];
+    record(label: string, result: CliResult): CliResult {
+        this.rows.push(`${label.padEnd(44)} ${result.seconds.toFixed(1).padStart(6)} s`);
+        return result;
+    }
+    print(title: string): void {
+        if (this.rows.length) console.log(`\n    ${title}\n${this.rows.map((r) => `      ${r}`).join("\n")}`);
+    }
+}
+
+/** After a CLI command returns, nothing it started may live on in the project folder (polls up to 5 s). */
+export async function assertNothingLeftRunning(dir: string, after: string): Promise<void> {
+    let left = processesUnder(dir);
+    for (let i = 0; i < 50 && left.length > 0; i++) {
+        await sleep(100);
+        left = processesUnder(dir);
+    }
+    assert.deepEqual(left, [], `processes left running in ${dir} after ${after}`);
+}
+
+/** Runs a step, records its time and checks that it left no process behind. */
+export async function step(project: PulumiProject, times: StepTimes, label: string, args: string[]): Promise<CliResult> {
+    const result = times.record(label, await project.run(args));
+    await assertNothingLeftRunning(project.dir, `pulumi ${args.join(" ")}`);
+    return result;
+}
+
+/** The "Resources:" summary counts of a CLI run, e.g. { created: 20 } or { unchanged: 20 }. */
+export function resourceSummary(output: string): Record<string, number> {
+    const block = output.slice(output.lastIndexOf("Resources:"));
+    const counts: Record<string, number> = {};
+    for (const match of block.matchAll(/^\s+[+~-]?\s*(\d+) (created|unchanged|deleted|updated|replaced|to create|to delete)\b/gm)) {
+        counts[match[2]] = Number(match[1]);
+    }
+    return counts;
+}

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PingOneEmulator } from "../../emulator";
+import { loadSeedFile } from "../../provider/seeds";
+import { PulumiProject, cliEnvironment, readAllFiles, repoRoot } from "../../scripts/pulumiCli";
+import { clientId, clientSecret, hotp } from "../support/fixtures";
+import { StepTimes, copyFolder, requireCli, resourceSummary, scratchFolder, step } from "./cliProject";
+
+interface PackResult {
+    filename: string;
+    size: number;
+    unpackedSize: number;
+    entryCount: number;
+    files: { path: string }[];
+}
+
+/**
+ * `examples/infra` as an identity team's infra repo: its own Pulumi.yaml and package.json, the package
+ * installed from the tarball `npm pack` makes, TypeScript run by Pulumi itself, PingOne reached through
+ * stack config (here: the emulator, started by this test as a stand-in for a real tenant).
+ */
+describe("an infra project that installs the packed package, through the pulumi CLI", function () {
+    this.timeout(900_000);
+    const times = new StepTimes();
+    const environmentId = randomUUID();
+    const users = ["ana", "ben", "cy"];
+    let scratch: string;
+    let backendDir: string;
+    let emulator: PingOneEmulator;
+    let pack: PackResult;
+    let outputs = "";
+
+    before(async function () {
+        requireCli(this);
+        scratch = scratchFolder("infra-project-");
+        backendDir = path.join(scratch, "backend");
+        emulator = await PingOneEmulator.start({
+            seed: { environments: [{ id: environmentId, clients: [{ clientId, clientSecret }], users: users.map((username) => ({ username })) }] },
+        });
+    });
+    after(async () => {
+        times.print("pulumi CLI steps on examples/infra (wall time)");
+        await emulator?.stop();
+        if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    });
+
+    const project = (dir: string) => new PulumiProject(dir, cliEnvironment(backendDir), (text) => (outputs += text));
+
+    it("packs the library and nothing else", () => {
+        // npm test has just built dist/; the tarball is what `npm publish` would upload.
+        const json = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], { cwd: repoRoot, encoding: "utf8" });
+        [pack] = JSON.parse(json) as PackResult[];
+        const files = pack.files.map((f) => f.path);
+        console.log(`      ${pack.filename}: ${pack.entryCount} files, ${pack.size} bytes packed, ${pack.unpackedSize} unpacked`);
+        assert.ok(files.includes("dist/provider/index.js") && files.includes("dist/provider/dynamic/hostEntry.js"));
+        assert.ok(files.includes("dist/emulator/index.js"), "the emulator ships as a test double");
+        const stray = files.filter((f) => !/^(dist\/(provider|emulator)\/.*\.(js|d\.ts)|package\.json|README\.md)$/.test(f));
+        assert.deepEqual(stray, []);
+        const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+        assert.equal(manifest.engines.node, ">=22");
+        assert.deepEqual(Object.keys(manifest.dependencies).sort(), ["@pulumi/pulumi", "csv-parse", "fast-xml-parser", "otpauth"]);
+    });
+
+    let dir: string;
+
+    it("installs from the tarball, and without credentials fails with what to set instead of guessing", async () => {
+        dir = path.join(scratch, "infra-a");
+        copyFolder(path.join(repoRoot, "examples/infra"), dir);
+        const install = execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(scratch, pack.filename)], {
+            cwd: dir,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        assert.doesNotMatch(install, /EBADENGINE/);
+        assert.ok(fs.existsSync(path.join(dir, "node_modules/pulumi-pingone-oath/dist/provider/index.js")));
+
+        const cli = project(dir);
+        await step(cli, times, "stack init dev", ["stack", "init", "dev"]);
+        await cli.run(["config", "set", "environmentId", environmentId]);
+        const failed = await cli.run(["up", "--yes"], { allowFailure: true });
+        assert.notEqual(failed.code, 0);
+        assert.match(failed.output, /No PingOne credentials found\. Set PINGONE_CLIENT_ID/);
+        assert.equal(emulator.requests.length, 0, "nothing reached any PingOne");
+        // What the team sets once per stack; the secret is encrypted in Pulumi.dev.yaml.
+        for (const [key, value] of Object.entries({ clientId, apiUrl: emulator.apiUrl, authUrl: emulator.authUrl, environmentId })) {
+            await cli.run(["config", "set", `pingone:${key}`, value]);
+        }
+        await cli.run(["config", "set", "--secret", "pingone:clientSecret", clientSecret]);
+    });
+
+    it("up, up again, preview --diff, refresh, then moved: refresh, up and destroy from the new folder", async () => {
+        let cli = project(dir);
+        const up = await step(cli, times, "up (3 tokens: 9 resources)", ["up", "--yes"]);
+        assert.equal(resourceSummary(up.output).created, 9, up.output);
+        const devices = (await cli.outputs()).devices as { status: string; user: string }[];
+        assert.deepEqual(devices.map((d) => [d.user, d.status]), users.map((u) => [u, "ACTIVE"]));
+        await step(cli, times, "up again (--expect-no-changes)", ["up", "--yes", "--expect-no-changes"]);
+        await step(cli, times, "preview --diff (--expect-no-changes)", ["preview", "--diff", "--expect-no-changes"]);
+        await step(cli, times, "refresh (--expect-no-changes)", ["refresh", "--yes", "--expect-no-changes"]);
+
+        // A CI runner's checkout path differs run to run.
+        const moved = path.join(scratch, "elsewhere", "infra-b");
+        fs.mkdirSync(path.dirname(moved));
+        fs.renameSync(dir, moved);
+        dir = moved;
+        cli = project(dir);
+        await cli.run(["stack", "select", "dev"]);
+        await step(cli, times, "refresh after the move", ["refresh", "--yes", "--expect-no-changes"]);
+        await step(cli, times, "up after the move (--expect-no-changes)", ["up", "--yes", "--expect-no-changes"]);
+        const destroy = await step(cli, times, "destroy", ["destroy", "--yes"]);
+        assert.ok(resourceSummary(destroy.output).deleted! >= 10, destroy.output);
+        for (const serial of ["INFRA0001", "INFRA0002", "INFRA0003"]) assert.equal(emulator.getToken(environmentId, serial), undefined);
+        assert.deepEqual(emulator.listDevices(environmentId), []);
+    });
+
+    it("keeps no seed, OTP, client secret, access token or folder path in the state backend or the CLI's output", () => {
+        const { text } = readAllFiles(backendDir);
+        const seeds = loadSeedFile(path.join(repoRoot, "examples/infra/tokens.pskcxml")).tokens.map((t) => t.secretHex);
+        assert.equal(seeds.length, 3);
+        const secrets = [clientSecret, ...emulator.issuedAccessTokens(), ...seeds, ...seeds.map((s) => Buffer.from(s, "hex").toString("base64"))];
+        const codes = seeds.flatMap((s) => [0, 1, 2, 3].map((counter) => hotp(s, counter)));
+        for (const [where, haystack] of [["state", text], ["CLI output", outputs]] as const) {
+            for (const secret of secrets) assert.ok(!haystack.includes(secret), `${where} holds a secret`);
+            for (const code of codes) assert.doesNotMatch(haystack, new RegExp(`(?<![0-9a-fA-F])${code}(?![0-9a-fA-F])`), `${where} holds an OTP`);
+        }
+        assert.ok(!text.includes(scratch), "state names the project folder");
+    });
+});
