@@ -200,7 +200,7 @@ export class PingOneEmulator {
     return { id: state.id, maxAllowedDevices: state.maxAllowedDevices };
   }
 
-  /** Registers a worker-app client (random id/secret unless given). Its tokens work for every environment. */
+  /** Registers a worker-app client (random id/secret unless given). Its tokens work in this environment only. */
   addClient(envId: string, client: Partial<SeedClient> = {}): SeedClient {
     const env = this.environment(envId);
     const created: SeedClient = { clientId: client.clientId ?? randomUUID(), clientSecret: client.clientSecret ?? randomBytes(24).toString("base64url") };

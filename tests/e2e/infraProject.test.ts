@@ -76,6 +76,13 @@ describe("an infra project that installs the packed package, through the pulumi 
         });
         assert.doesNotMatch(install, /EBADENGINE/);
         assert.ok(fs.existsSync(path.join(dir, "node_modules/pulumi-pingone-oath/dist/provider/index.js")));
+        // The package's command checks the vendor file before any roll-out, printing no secret.
+        const check = execFileSync("npx", ["--no-install", "pulumi-pingone-oath", "check-seeds", "tokens.pskcxml", "--assignments", "assignments.csv"], {
+            cwd: dir,
+            encoding: "utf8",
+        });
+        for (const [serial, user] of [["INFRA0001", "ana"], ["INFRA0002", "ben"], ["INFRA0003", "cy"]]) assert.match(check, new RegExp(`${serial}.*HOTP.*${user}`));
+        for (const secret of loadSeedFile(path.join(dir, "tokens.pskcxml")).tokens.map((t) => t.secretHex)) assert.ok(!check.includes(secret));
 
         const cli = project(dir);
         await step(cli, times, "stack init dev", ["stack", "init", "dev"]);
