@@ -1,4 +1,4 @@
-import { PingOneEmulator, RequestLogEntry } from "../emulator";
+import { PingOneEmulator, type RequestLogEntry } from "../emulator";
 
 /** The emulated tenant every measurement runs against (a fresh one each time). */
 export const EMULATOR_LATENCY_MS = 50;
@@ -30,7 +30,8 @@ export async function startTenant(users: number): Promise<BenchTenant> {
     const env = emulator.addEnvironment({ maxAllowedDevices: 5 });
     const client = emulator.addClient(env.id);
     const userIds: string[] = [];
-    for (let i = 0; i < users; i++) userIds.push(emulator.addUser(env.id, { username: `bench.user${String(i + 1).padStart(6, "0")}` }).id);
+    for (let i = 0; i < users; i++)
+        userIds.push(emulator.addUser(env.id, { username: `bench.user${String(i + 1).padStart(6, "0")}` }).id);
     return {
         emulator,
         environmentId: env.id,
@@ -71,7 +72,17 @@ const writeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Classifies a slice of the emulator's request log. */
 export function requestStats(entries: RequestLogEntry[]): RequestStats {
-    const stats: RequestStats = { total: 0, writes: 0, reads: 0, tokenRequests: 0, rateLimited: 0, errors: 0, spanMs: 0, peakPerSecond: 0, byEndpoint: {} };
+    const stats: RequestStats = {
+        total: 0,
+        writes: 0,
+        reads: 0,
+        tokenRequests: 0,
+        rateLimited: 0,
+        errors: 0,
+        spanMs: 0,
+        peakPerSecond: 0,
+        byEndpoint: {},
+    };
     for (const e of entries) {
         stats.total++;
         if (e.status === 429 || e.outcome === "rate-limited") {
@@ -97,7 +108,9 @@ export function requestStats(entries: RequestLogEntry[]): RequestStats {
 /** The path with ids replaced by placeholders, plus the activate content type. */
 function endpointOf(e: RequestLogEntry): string {
     if (/\/as\/token$/.test(e.path)) return "/{env}/as/token";
-    let p = e.path.replace(/^\/v1/, "").replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "{id}");
+    let p = e.path
+        .replace(/^\/v1/, "")
+        .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "{id}");
     if (e.query) p += "?filter";
     if (e.contentType && /activate/.test(e.contentType)) p += " (activate)";
     return p;

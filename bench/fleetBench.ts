@@ -3,13 +3,31 @@ import { setMaxListeners } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Stack } from "@pulumi/pulumi/automation";
+import { type Stack } from "@pulumi/pulumi/automation";
 import { pulumiCli, stateRoot } from "../scripts/localStack";
 import { repoRoot } from "../scripts/pulumiCli";
-import { BenchTenant, EMULATOR_BURST, EMULATOR_LATENCY_MS, EMULATOR_RATE_PER_SECOND, deviceStatusCounts, requestStats, startTenant } from "./benchEmulator";
-import { FleetStack, measureState, measureUp, openFleetStack } from "./fleetRun";
+import {
+    type BenchTenant,
+    EMULATOR_BURST,
+    EMULATOR_LATENCY_MS,
+    EMULATOR_RATE_PER_SECOND,
+    deviceStatusCounts,
+    requestStats,
+    startTenant,
+} from "./benchEmulator";
+import { type FleetStack, measureState, measureUp, openFleetStack } from "./fleetRun";
 import { runNaive } from "./naiveScript";
-import { CheckpointMode, RunRow, boundMs, endpointTable, modeLabel, providerTable, runsTable, scalingTable, timeTable } from "./report";
+import {
+    type CheckpointMode,
+    type RunRow,
+    boundMs,
+    endpointTable,
+    modeLabel,
+    providerTable,
+    runsTable,
+    scalingTable,
+    timeTable,
+} from "./report";
 import { removeBenchFiles, writeBenchFiles } from "./seedFiles";
 
 /**
@@ -65,11 +83,25 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-    const args: Args = { sizes: [100, 1000], sweep: [16, 64, 128], parallel: DEFAULT_PARALLEL, rps: DEFAULT_RPS, burst: DEFAULT_CLIENT_BURST, naive: true, keepState: false, timeoutMin: 60, quick: false, modes: ["per-step", "skip"], compareRps: [90], extraEnv: {} };
+    const args: Args = {
+        sizes: [100, 1000],
+        sweep: [16, 64, 128],
+        parallel: DEFAULT_PARALLEL,
+        rps: DEFAULT_RPS,
+        burst: DEFAULT_CLIENT_BURST,
+        naive: true,
+        keepState: false,
+        timeoutMin: 60,
+        quick: false,
+        modes: ["per-step", "skip"],
+        compareRps: [90],
+        extraEnv: {},
+    };
     const list = (v: string | undefined, what: string) => {
         if (v === "none") return [];
         const values = (v ?? "").split(",").map((x) => Number(x.trim()));
-        if (!values.length || values.some((x) => !Number.isInteger(x) || x < 1 || x > 5000)) throw new Error(`${what} wants whole numbers 1..5000, comma-separated`);
+        if (!values.length || values.some((x) => !Number.isInteger(x) || x < 1 || x > 5000))
+            throw new Error(`${what} wants whole numbers 1..5000, comma-separated`);
         return values;
     };
     const num = (v: string | undefined, what: string) => {
@@ -123,14 +155,33 @@ function modeEnv(mode: CheckpointMode): Record<string, string> {
     return mode === "skip" ? { PULUMI_EXPERIMENTAL: "true", PULUMI_SKIP_CHECKPOINTS: "true" } : {};
 }
 
-async function fleetRun(args: Args, n: number, parallel: number, kind: "fleet" | "sweep", mode: CheckpointMode, withNoop: boolean, rps = args.rps): Promise<void> {
+async function fleetRun(
+    args: Args,
+    n: number,
+    parallel: number,
+    kind: "fleet" | "sweep",
+    mode: CheckpointMode,
+    withNoop: boolean,
+    rps = args.rps,
+): Promise<void> {
     const tenant = await startTenant(n);
     const files = writeBenchFiles(`n${n}`, tenant.userIds);
     const name = `bench-${kind}-${mode}-n${n}-p${parallel}-r${rps}`;
     const pacing = `${rps}/${args.burst}`;
     let fleet: FleetStack | undefined;
     try {
-        fleet = await openFleetStack(name, tenant, files, { ...modeEnv(mode), ...args.extraEnv, PINGONE_REQUESTS_PER_SECOND: String(rps), PINGONE_REQUEST_BURST: String(args.burst) }, logDir);
+        fleet = await openFleetStack(
+            name,
+            tenant,
+            files,
+            {
+                ...modeEnv(mode),
+                ...args.extraEnv,
+                PINGONE_REQUESTS_PER_SECOND: String(rps),
+                PINGONE_REQUEST_BURST: String(args.burst),
+            },
+            logDir,
+        );
         currentStack = fleet.stack;
         progress(`${kind} N=${n} parallel=${parallel} pacing=${pacing} ${modeLabel(mode)}: pulumi up…`);
         const up = await measureUp(fleet, tenant, parallel);
@@ -138,7 +189,10 @@ async function fleetRun(args: Args, n: number, parallel: number, kind: "fleet" |
         const row: RunRow = {
             kind,
             checkpoints: mode,
-            label: kind === "sweep" ? `sweep: fleet up, parallel ${parallel}${rps === args.rps ? "" : `, pacing ${rps}/s`}` : "fleet `pulumi up`",
+            label:
+                kind === "sweep"
+                    ? `sweep: fleet up, parallel ${parallel}${rps === args.rps ? "" : `, pacing ${rps}/s`}`
+                    : "fleet `pulumi up`",
             n,
             parallel,
             pacing,
@@ -156,7 +210,9 @@ async function fleetRun(args: Args, n: number, parallel: number, kind: "fleet" |
             progress(`  could not read the checkpoint: ${(error as Error).message}`);
         }
         rows.push(row);
-        progress(`  ${(up.wallMs / 1000).toFixed(1)} s, ${row.stats.total} calls (${(up.wallMs / boundMs(row)).toFixed(2)}× bound), 429s ${row.stats.rateLimited}, ACTIVE ${devices.active}/${n}, failures ${up.failures}${up.firstError ? ` (${up.firstError})` : ""}`);
+        progress(
+            `  ${(up.wallMs / 1000).toFixed(1)} s, ${row.stats.total} calls (${(up.wallMs / boundMs(row)).toFixed(2)}× bound), 429s ${row.stats.rateLimited}, ACTIVE ${devices.active}/${n}, failures ${up.failures}${up.firstError ? ` (${up.firstError})` : ""}`,
+        );
 
         if (withNoop) {
             progress(`no-op re-run N=${n}: pulumi up…`);
@@ -178,7 +234,9 @@ async function fleetRun(args: Args, n: number, parallel: number, kind: "fleet" |
                 changes: again.changes,
             };
             rows.push(noop);
-            progress(`  ${(again.wallMs / 1000).toFixed(1)} s, ${noop.stats.total} calls, ${noop.stats.writes} writes, changes ${JSON.stringify(again.changes)}`);
+            progress(
+                `  ${(again.wallMs / 1000).toFixed(1)} s, ${noop.stats.total} calls, ${noop.stats.writes} writes, changes ${JSON.stringify(again.changes)}`,
+            );
         }
     } finally {
         currentStack = undefined;
@@ -207,7 +265,9 @@ async function naiveRun(n: number): Promise<void> {
             devices: devices.total,
         };
         rows.push(row);
-        progress(`  ${(result.wallMs / 1000).toFixed(1)} s, ${row.stats.total} calls, ACTIVE ${devices.active}/${n}, failures ${result.failures}`);
+        progress(
+            `  ${(result.wallMs / 1000).toFixed(1)} s, ${row.stats.total} calls, ACTIVE ${devices.active}/${n}, failures ${result.failures}`,
+        );
     } finally {
         await tenant.emulator.stop();
         removeBenchFiles(files);
@@ -234,14 +294,23 @@ function report(args: Args, cliVersion: string, startedAt: Date, complete: boole
     out.push(`# OathTokenFleet benchmark${complete ? "" : " (INCOMPLETE: stopped early)"}`);
     out.push("");
     const command = ["node dist/bench/fleetBench.js", ...process.argv.slice(2)].join(" ");
-    out.push(`${startedAt.toISOString()} · \`${command}\` · ` +
-        `${cpus.length} × ${cpus[0]?.model.trim() ?? "cpu"}, load ${os.loadavg().map((l) => l.toFixed(1)).join("/")} at the end · node ${process.version} · pulumi ${cliVersion}`);
+    out.push(
+        `${startedAt.toISOString()} · \`${command}\` · ` +
+            `${cpus.length} × ${cpus[0]?.model.trim() ?? "cpu"}, load ${os
+                .loadavg()
+                .map((l) => l.toFixed(1))
+                .join("/")} at the end · node ${process.version} · pulumi ${cliVersion}`,
+    );
     out.push("");
-    out.push(`Emulator (fresh per run, 127.0.0.1): latency ${EMULATOR_LATENCY_MS} ms, rate limit ${EMULATOR_RATE_PER_SECOND} req/s over all requests (token endpoint included), burst ${EMULATOR_BURST}. ` +
-        `Fleet: \`OathTokenFleet.fromFiles\` from a generated plain-value PSKC (HOTP, 20-byte secrets) and a \`serialNumber,userId\` CSV, real \`pulumi up\` via the Automation API, fresh file backend. ` +
-        `Client pacing given to the provider host: PINGONE_REQUESTS_PER_SECOND=${args.rps}, PINGONE_REQUEST_BURST=${args.burst}; main runs use \`parallel: ${args.parallel}\`.`);
+    out.push(
+        `Emulator (fresh per run, 127.0.0.1): latency ${EMULATOR_LATENCY_MS} ms, rate limit ${EMULATOR_RATE_PER_SECOND} req/s over all requests (token endpoint included), burst ${EMULATOR_BURST}. ` +
+            `Fleet: \`OathTokenFleet.fromFiles\` from a generated plain-value PSKC (HOTP, 20-byte secrets) and a \`serialNumber,userId\` CSV, real \`pulumi up\` via the Automation API, fresh file backend. ` +
+            `Client pacing given to the provider host: PINGONE_REQUESTS_PER_SECOND=${args.rps}, PINGONE_REQUEST_BURST=${args.burst}; main runs use \`parallel: ${args.parallel}\`.`,
+    );
     out.push("");
-    out.push("Writes = POST/PUT/DELETE below /v1, reads = GET; token requests are counted apart. \"calls (all)\" is every request the emulator saw (token endpoint and 429s included), which is what the limit counts; bound = calls ÷ 100/s. API span = first to last request.");
+    out.push(
+        'Writes = POST/PUT/DELETE below /v1, reads = GET; token requests are counted apart. "calls (all)" is every request the emulator saw (token endpoint and 429s included), which is what the limit counts; bound = calls ÷ 100/s. API span = first to last request.',
+    );
     out.push("");
     out.push("## Runs");
     out.push("");
@@ -273,18 +342,28 @@ function report(args: Args, cliVersion: string, startedAt: Date, complete: boole
     const maxN = Math.max(0, ...fleetRows.map((r) => r.n));
     for (const r of fleetRows.filter((x) => x.n === maxN)) {
         const ratio = r.wallMs / boundMs(r);
-        targetLines.push(`| fleet ≤ 1.5× the rate-limit bound at N=${r.n}, ${modeLabel(r.checkpoints)} | ${ratio.toFixed(2)}× (${(r.wallMs / 1000).toFixed(1)} s vs ${(boundMs(r) / 1000).toFixed(1)} s) | ${ratio <= 1.5 ? "yes" : "**no**"} |`);
+        targetLines.push(
+            `| fleet ≤ 1.5× the rate-limit bound at N=${r.n}, ${modeLabel(r.checkpoints)} | ${ratio.toFixed(2)}× (${(r.wallMs / 1000).toFixed(1)} s vs ${(boundMs(r) / 1000).toFixed(1)} s) | ${ratio <= 1.5 ? "yes" : "**no**"} |`,
+        );
     }
     const failures = fleetLike.reduce((sum, r) => sum + r.failures, 0);
-    const notActive = rows.filter((r) => r.kind === "fleet" || r.kind === "sweep").reduce((sum, r) => sum + (r.n - r.active), 0);
-    targetLines.push(`| zero failures (every fleet run, sweep included) | ${failures} failed operations, ${notActive} devices not ACTIVE | ${failures === 0 && notActive === 0 ? "yes" : "**no**"} |`);
+    const notActive = rows
+        .filter((r) => r.kind === "fleet" || r.kind === "sweep")
+        .reduce((sum, r) => sum + (r.n - r.active), 0);
+    targetLines.push(
+        `| zero failures (every fleet run, sweep included) | ${failures} failed operations, ${notActive} devices not ACTIVE | ${failures === 0 && notActive === 0 ? "yes" : "**no**"} |`,
+    );
     const noopWrites = noops.reduce((sum, r) => sum + r.stats.writes, 0);
     const noopCalls = noops.reduce((sum, r) => sum + r.stats.total, 0);
-    targetLines.push(`| no-op re-run with zero writes | ${noopWrites} writes, ${noopCalls} calls in ${noops.length} re-runs | ${noops.length && noopWrites === 0 ? "yes" : "**no**"} |`);
+    targetLines.push(
+        `| no-op re-run with zero writes | ${noopWrites} writes, ${noopCalls} calls in ${noops.length} re-runs | ${noops.length && noopWrites === 0 ? "yes" : "**no**"} |`,
+    );
     out.push(targetLines.join("\n"));
     out.push("");
     if (largest?.state) {
-        out.push(`## State (fleet N=${largest.n}: checkpoint ${largest.state.bytes.toLocaleString("en-US")} bytes, ${largest.state.resources} resources)`);
+        out.push(
+            `## State (fleet N=${largest.n}: checkpoint ${largest.state.bytes.toLocaleString("en-US")} bytes, ${largest.state.resources} resources)`,
+        );
         out.push("");
         out.push(providerTable(largest));
         out.push("");
@@ -328,13 +407,17 @@ async function main(): Promise<void> {
     }, args.timeoutMin * 60_000);
     watchdog.unref();
 
-    progress(`sizes ${args.sizes.join(",")}, modes ${args.modes.join(",")}, sweep ${args.sweep.join(",") || "none"}, parallel ${args.parallel}, pacing ${args.rps}/${args.burst}; pulumi logs in ${logDir}`);
+    progress(
+        `sizes ${args.sizes.join(",")}, modes ${args.modes.join(",")}, sweep ${args.sweep.join(",") || "none"}, parallel ${args.parallel}, pacing ${args.rps}/${args.burst}; pulumi logs in ${logDir}`,
+    );
     const sweepN = Math.min(...args.sizes);
     for (const mode of args.modes) for (const p of args.sweep) await fleetRun(args, sweepN, p, "sweep", mode, false);
     const largestN = Math.max(...args.sizes);
     // The provider's own pacing default next to the bench's, on the run where it matters most.
-    for (const rps of args.compareRps) if (args.modes.includes("skip")) await fleetRun(args, largestN, args.parallel, "sweep", "skip", false, rps);
-    for (const n of [...args.sizes].sort((a, b) => a - b)) for (const mode of args.modes) await fleetRun(args, n, args.parallel, "fleet", mode, true);
+    for (const rps of args.compareRps)
+        if (args.modes.includes("skip")) await fleetRun(args, largestN, args.parallel, "sweep", "skip", false, rps);
+    for (const n of [...args.sizes].sort((a, b) => a - b))
+        for (const mode of args.modes) await fleetRun(args, n, args.parallel, "fleet", mode, true);
     if (args.naive) for (const n of [...args.sizes].sort((a, b) => a - b)) await naiveRun(n);
 
     finished = true;
@@ -348,6 +431,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
 });

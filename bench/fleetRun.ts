@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import { OathTokenFleet } from "../provider";
 import { openLocalStack } from "../scripts/localStack";
-import { BenchTenant } from "./benchEmulator";
-import { BenchFiles } from "./seedFiles";
+import { type BenchTenant } from "./benchEmulator";
+import { type BenchFiles } from "./seedFiles";
 
-export const BENCH_PROJECT = "pingone-oath-bench";
-export const BENCH_STACK = "bench";
+const BENCH_PROJECT = "pingone-oath-bench";
+const BENCH_STACK = "bench";
 
 export interface UpMeasurement {
     wallMs: number;
@@ -27,7 +27,13 @@ export interface FleetStack {
 }
 
 /** A fresh file backend holding a stack whose inline program is `OathTokenFleet.fromFiles(...)`. */
-export async function openFleetStack(name: string, tenant: BenchTenant, files: BenchFiles, envVars: Record<string, string>, logDir: string): Promise<FleetStack> {
+export async function openFleetStack(
+    name: string,
+    tenant: BenchTenant,
+    files: BenchFiles,
+    envVars: Record<string, string>,
+    logDir: string,
+): Promise<FleetStack> {
     const program = async () => {
         const fleet = OathTokenFleet.fromFiles("bench", {
             environmentId: tenant.environmentId,
@@ -40,7 +46,14 @@ export async function openFleetStack(name: string, tenant: BenchTenant, files: B
             active: fleet.summary.apply((rows) => rows.filter((r) => r.status === "ACTIVE").length),
         };
     };
-    const { stack, backendDir } = await openLocalStack({ name, stackName: BENCH_STACK, projectName: BENCH_PROJECT, program, envVars, fresh: true });
+    const { stack, backendDir } = await openLocalStack({
+        name,
+        stackName: BENCH_STACK,
+        projectName: BENCH_PROJECT,
+        program,
+        envVars,
+        fresh: true,
+    });
     return { stack, backendDir, logFile: path.join(logDir, `${name}.log`) };
 }
 
@@ -53,7 +66,8 @@ export async function measureUp(fleet: FleetStack, tenant: BenchTenant, parallel
     const onEvent = (event: EngineEvent) => {
         if (event.resOpFailedEvent) failures++;
         const diag = event.diagnosticEvent;
-        if (diag?.severity === "error") firstError ??= `${diag.urn ? diag.urn.split("::").pop() + ": " : ""}${diag.message.trim()}`;
+        if (diag?.severity === "error")
+            firstError ??= `${diag.urn ? diag.urn.split("::").pop() + ": " : ""}${diag.message.trim()}`;
     };
     const requestsFrom = tenant.emulator.requests.length;
     const started = Date.now();
@@ -64,7 +78,12 @@ export async function measureUp(fleet: FleetStack, tenant: BenchTenant, parallel
     } catch (error) {
         failures++;
         const message = error instanceof Error ? error.message : String(error);
-        firstError ??= message.split("\n").filter((l) => /error/i.test(l)).slice(0, 3).join(" | ") || message.slice(0, 300);
+        firstError ??=
+            message
+                .split("\n")
+                .filter((l) => /error/i.test(l))
+                .slice(0, 3)
+                .join(" | ") || message.slice(0, 300);
     }
     const wallMs = Date.now() - started;
     // Requests still in flight when `up` returns would be a bug; give stragglers a moment to land in the log.
@@ -94,7 +113,10 @@ export function measureState(backendDir: string): StateSize {
         entry.resourceBytes += Buffer.byteLength(JSON.stringify(r));
         for (const bag of [r.inputs, r.outputs]) {
             const provider = bag?.__provider;
-            if (provider !== undefined) entry.providerBytes += Buffer.byteLength(typeof provider === "string" ? provider : JSON.stringify(provider));
+            if (provider !== undefined)
+                entry.providerBytes += Buffer.byteLength(
+                    typeof provider === "string" ? provider : JSON.stringify(provider),
+                );
         }
     }
     return { checkpointFile, bytes: Buffer.byteLength(text), resources: resources.length, byType };

@@ -1,6 +1,6 @@
 import { HOTP, Secret } from "otpauth";
-import { BenchTenant } from "./benchEmulator";
-import { BenchToken } from "./seedFiles";
+import { type BenchTenant } from "./benchEmulator";
+import { type BenchToken } from "./seedFiles";
 
 export interface NaiveResult {
     wallMs: number;
@@ -30,7 +30,12 @@ export async function runNaive(tenant: BenchTenant, tokens: BenchToken[]): Promi
     if (!tokenResponse.ok) throw new Error(`naive: token request answered ${tokenResponse.status}`);
     const accessToken = ((await tokenResponse.json()) as { access_token: string }).access_token;
 
-    const call = async (method: string, path: string, body?: unknown, contentType = "application/json"): Promise<Record<string, unknown>> => {
+    const call = async (
+        method: string,
+        path: string,
+        body?: unknown,
+        contentType = "application/json",
+    ): Promise<Record<string, unknown>> => {
         const response = await fetch(`${apiUrl}/environments/${environmentId}${path}`, {
             method,
             headers: {
@@ -56,12 +61,20 @@ export async function runNaive(tenant: BenchTenant, tokens: BenchToken[]): Promi
                 hashAlgorithm: "HmacSHA1",
                 hotp: { counter: t.counter },
             });
-            const device = await call("POST", `/users/${t.userId}/devices`, { type: "OATH_TOKEN", serialNumber: t.serialNumber });
+            const device = await call("POST", `/users/${t.userId}/devices`, {
+                type: "OATH_TOKEN",
+                serialNumber: t.serialNumber,
+            });
             const devicePath = `/users/${t.userId}/devices/${device.id as string}`;
             const current = await call("GET", devicePath);
             if (current.status !== "ACTIVE") {
                 const otp = HOTP.generate({ secret: Secret.fromHex(t.secretHex), counter: t.counter, digits: 6 });
-                await call("POST", devicePath, { otp, oathResync: true }, "application/vnd.pingidentity.device.activate+json");
+                await call(
+                    "POST",
+                    devicePath,
+                    { otp, oathResync: true },
+                    "application/vnd.pingidentity.device.activate+json",
+                );
             }
         } catch (error) {
             failures++;

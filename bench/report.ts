@@ -1,5 +1,5 @@
-import { RequestStats } from "./benchEmulator";
-import { StateSize } from "./fleetRun";
+import { type RequestStats } from "./benchEmulator";
+import { type StateSize } from "./fleetRun";
 
 /** One measured run, whatever its kind. */
 export interface RunRow {
@@ -23,10 +23,14 @@ export interface RunRow {
 
 export type CheckpointMode = "per-step" | "skip";
 
-export const RATE_PER_SECOND = 100;
+const RATE_PER_SECOND = 100;
 
 export function modeLabel(mode: CheckpointMode | undefined): string {
-    return mode === "skip" ? "PULUMI_SKIP_CHECKPOINTS=true" : mode === "per-step" ? "per-step checkpoints (default)" : "-";
+    return mode === "skip"
+        ? "PULUMI_SKIP_CHECKPOINTS=true"
+        : mode === "per-step"
+          ? "per-step checkpoints (default)"
+          : "-";
 }
 
 /** The time the emulator's rate limit alone needs for the calls this run made. */
@@ -75,7 +79,9 @@ export function runsTable(rows: RunRow[]): string {
             perToken(r.stats.reads, r.n),
             String(r.stats.tokenRequests),
             String(r.stats.rateLimited),
-            r.stats.spanMs > 0 ? `${((r.stats.total * 1000) / r.stats.spanMs).toFixed(0)} / ${r.stats.peakPerSecond}` : `- / ${r.stats.peakPerSecond}`,
+            r.stats.spanMs > 0
+                ? `${((r.stats.total * 1000) / r.stats.spanMs).toFixed(0)} / ${r.stats.peakPerSecond}`
+                : `- / ${r.stats.peakPerSecond}`,
             `${r.active} / ${r.n}`,
             String(r.failures),
             r.state ? Math.round(r.state.bytes / r.n).toLocaleString("en-US") : "-",
@@ -86,7 +92,13 @@ export function runsTable(rows: RunRow[]): string {
 
 export function providerTable(row: RunRow): string {
     if (!row.state) return "";
-    const header = ["resource type", "count", "avg resource bytes", "avg `__provider` bytes (inputs + outputs)", "`__provider` share"];
+    const header = [
+        "resource type",
+        "count",
+        "avg resource bytes",
+        "avg `__provider` bytes (inputs + outputs)",
+        "`__provider` share",
+    ];
     const lines = Object.entries(row.state.byType).map(([type, t]) => [
         `\`${type}\``,
         String(t.count),
@@ -98,7 +110,15 @@ export function providerTable(row: RunRow): string {
 }
 
 export function scalingTable(rows: RunRow[]): string {
-    const header = ["run", "state writes", "N from → to", "wall s from → to", "wall ratio", "N ratio", "wall ratio ÷ N ratio"];
+    const header = [
+        "run",
+        "state writes",
+        "N from → to",
+        "wall s from → to",
+        "wall ratio",
+        "N ratio",
+        "wall ratio ÷ N ratio",
+    ];
     const lines: string[][] = [];
     const groups = new Map<string, RunRow[]>();
     for (const r of rows) {
@@ -113,7 +133,15 @@ export function scalingTable(rows: RunRow[]): string {
             const b = byN[i];
             const wallRatio = b.wallMs / a.wallMs;
             const nRatio = b.n / a.n;
-            lines.push([a.label, modeLabel(a.checkpoints), `${a.n} → ${b.n}`, `${s(a.wallMs)} → ${s(b.wallMs)}`, wallRatio.toFixed(2), nRatio.toFixed(2), (wallRatio / nRatio).toFixed(2)]);
+            lines.push([
+                a.label,
+                modeLabel(a.checkpoints),
+                `${a.n} → ${b.n}`,
+                `${s(a.wallMs)} → ${s(b.wallMs)}`,
+                wallRatio.toFixed(2),
+                nRatio.toFixed(2),
+                (wallRatio / nRatio).toFixed(2),
+            ]);
         }
     }
     return lines.length ? markdownTable(header, lines) : "";
@@ -122,12 +150,18 @@ export function scalingTable(rows: RunRow[]): string {
 export function endpointTable(rows: RunRow[]): string {
     const endpoints = [...new Set(rows.flatMap((r) => Object.keys(r.stats.byEndpoint)))].sort();
     if (!endpoints.length) return "";
-    const header = ["endpoint", ...rows.map((r) => `${r.label}${r.checkpoints === "skip" ? " (skip ckpt)" : ""}${r.kind === "sweep" ? "" : ` N=${r.n}`}`)];
+    const header = [
+        "endpoint",
+        ...rows.map(
+            (r) =>
+                `${r.label}${r.checkpoints === "skip" ? " (skip ckpt)" : ""}${r.kind === "sweep" ? "" : ` N=${r.n}`}`,
+        ),
+    ];
     const lines = endpoints.map((e) => [`\`${e}\``, ...rows.map((r) => String(r.stats.byEndpoint[e] ?? 0))]);
     return markdownTable(header, lines);
 }
 
-export function markdownTable(header: string[], lines: string[][]): string {
+function markdownTable(header: string[], lines: string[][]): string {
     const out = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
     for (const l of lines) out.push(`| ${l.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`);
     return out.join("\n");
@@ -140,7 +174,18 @@ export function markdownTable(header: string[], lines: string[][]): string {
 export function timeTable(rows: RunRow[]): string {
     const fleet = rows.filter((r) => (r.kind === "fleet" || r.kind === "sweep") && r.stats.total > 0);
     if (!fleet.length) return "";
-    const header = ["run", "state writes", "N", "pacing", "wall s", "API span s", "outside API span s", "pacer floor s (calls ÷ pacing)", "rate-limit bound s", "API span ÷ pacer floor"];
+    const header = [
+        "run",
+        "state writes",
+        "N",
+        "pacing",
+        "wall s",
+        "API span s",
+        "outside API span s",
+        "pacer floor s (calls ÷ pacing)",
+        "rate-limit bound s",
+        "API span ÷ pacer floor",
+    ];
     const lines = fleet.map((r) => {
         const rps = Number((r.pacing ?? "").split("/")[0]);
         const floor = rps > 0 ? (r.stats.total / rps) * 1000 : NaN;

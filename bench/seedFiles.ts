@@ -36,7 +36,10 @@ export function writeBenchFiles(label: string, userIds: string[]): BenchFiles {
     const seedFile = path.join(dir, "tokens.pskcxml");
     const assignmentsFile = path.join(dir, "assignments.csv");
     fs.writeFileSync(seedFile, pskcDocument(tokens));
-    fs.writeFileSync(assignmentsFile, ["serialNumber,userId", ...tokens.map((t) => `${t.serialNumber},${t.userId}`)].join("\n") + "\n");
+    fs.writeFileSync(
+        assignmentsFile,
+        ["serialNumber,userId", ...tokens.map((t) => `${t.serialNumber},${t.userId}`)].join("\n") + "\n",
+    );
     return { dir, seedFile, assignmentsFile, tokens };
 }
 

@@ -5,100 +5,109 @@ import type { P1Error, P1ErrorDetail } from "./types";
 
 /** Top-level messages, worded like PingOne's. Clients must match on codes, never on these. */
 const TOP_LEVEL_MESSAGES: Record<string, string> = {
-  INVALID_DATA: "The request could not be completed. One or more validation errors were in the request.",
-  INVALID_REQUEST: "The request could not be completed. The request was malformed or invalid.",
-  REQUEST_FAILED: "The request could not be completed.",
-  ACCESS_FAILED: "The request could not be completed. You do not have access to this resource.",
-  NOT_FOUND: "The requested resource was not found.",
-  REQUEST_LIMITED: "The request could not be completed. The request was rate limited.",
-  UNEXPECTED_ERROR: "An unexpected error occurred.",
+    INVALID_DATA: "The request could not be completed. One or more validation errors were in the request.",
+    INVALID_REQUEST: "The request could not be completed. The request was malformed or invalid.",
+    REQUEST_FAILED: "The request could not be completed.",
+    ACCESS_FAILED: "The request could not be completed. You do not have access to this resource.",
+    NOT_FOUND: "The requested resource was not found.",
+    REQUEST_LIMITED: "The request could not be completed. The request was rate limited.",
+    UNEXPECTED_ERROR: "An unexpected error occurred.",
 };
 
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly details?: P1ErrorDetail[],
-    message?: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message ?? TOP_LEVEL_MESSAGES[code] ?? code);
-  }
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        readonly details?: P1ErrorDetail[],
+        message?: string,
+        readonly headers: Record<string, string> = {},
+    ) {
+        super(message ?? TOP_LEVEL_MESSAGES[code] ?? code);
+    }
 
-  /** A fresh envelope each time: every error response gets its own id. */
-  toEnvelope(): P1Error {
-    const envelope: P1Error = { id: randomUUID(), code: this.code, message: this.message };
-    if (this.details && this.details.length > 0) envelope.details = this.details;
-    return envelope;
-  }
+    /** A fresh envelope each time: every error response gets its own id. */
+    toEnvelope(): P1Error {
+        const envelope: P1Error = { id: randomUUID(), code: this.code, message: this.message };
+        if (this.details && this.details.length > 0) envelope.details = this.details;
+        return envelope;
+    }
 }
 
 export class OAuthError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    readonly description: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(description);
-  }
+    constructor(
+        readonly status: number,
+        readonly error: string,
+        readonly description: string,
+        readonly headers: Record<string, string> = {},
+    ) {
+        super(description);
+    }
 
-  toBody(): { error: string; error_description: string } {
-    return { error: this.error, error_description: this.description };
-  }
+    toBody(): { error: string; error_description: string } {
+        return { error: this.error, error_description: this.description };
+    }
 }
 
-export function detail(code: string, message: string, target?: string, innerError?: Record<string, unknown>): P1ErrorDetail {
-  const d: P1ErrorDetail = { code, message };
-  if (target !== undefined) d.target = target;
-  if (innerError !== undefined) d.innerError = innerError;
-  return d;
+export function detail(
+    code: string,
+    message: string,
+    target?: string,
+    innerError?: Record<string, unknown>,
+): P1ErrorDetail {
+    const d: P1ErrorDetail = { code, message };
+    if (target !== undefined) d.target = target;
+    if (innerError !== undefined) d.innerError = innerError;
+    return d;
 }
 
 export function notFound(what: string): ApiError {
-  return new ApiError(404, "NOT_FOUND", undefined, `Unable to find ${what}.`);
+    return new ApiError(404, "NOT_FOUND", undefined, `Unable to find ${what}.`);
 }
 
 export function invalidData(...details: P1ErrorDetail[]): ApiError {
-  return new ApiError(400, "INVALID_DATA", details);
+    return new ApiError(400, "INVALID_DATA", details);
 }
 
 export function requestFailed(message: string, ...details: P1ErrorDetail[]): ApiError {
-  return new ApiError(400, "REQUEST_FAILED", details, message);
+    return new ApiError(400, "REQUEST_FAILED", details, message);
 }
 
 export function invalidRequest(message: string, ...details: P1ErrorDetail[]): ApiError {
-  return new ApiError(400, "INVALID_REQUEST", details, message);
+    return new ApiError(400, "INVALID_REQUEST", details, message);
 }
 
 export function unsupportedMediaType(contentType: string | undefined, allowed: readonly string[]): ApiError {
-  return new ApiError(
-    415,
-    "INVALID_REQUEST",
-    [detail("INVALID_VALUE", `Content-Type must be one of: ${allowed.join(", ")}`, "Content-Type", { allowedValues: [...allowed] })],
-    `Unsupported Content-Type: ${contentType ?? "(none)"}`,
-  );
+    return new ApiError(
+        415,
+        "INVALID_REQUEST",
+        [
+            detail("INVALID_VALUE", `Content-Type must be one of: ${allowed.join(", ")}`, "Content-Type", {
+                allowedValues: [...allowed],
+            }),
+        ],
+        `Unsupported Content-Type: ${contentType ?? "(none)"}`,
+    );
 }
 
 export function invalidToken(): ApiError {
-  return new ApiError(
-    401,
-    "ACCESS_FAILED",
-    [detail("INVALID_TOKEN", "The access token is missing, invalid or expired.")],
-    "The request could not be completed. The access token is missing, invalid or expired.",
-    { "WWW-Authenticate": 'Bearer error="invalid_token"' },
-  );
+    return new ApiError(
+        401,
+        "ACCESS_FAILED",
+        [detail("INVALID_TOKEN", "The access token is missing, invalid or expired.")],
+        "The request could not be completed. The access token is missing, invalid or expired.",
+        { "WWW-Authenticate": 'Bearer error="invalid_token"' },
+    );
 }
 
 /** 400 for a request path the emulator will not interpret (see canonicalTarget); nothing is routed. */
 export function invalidPath(rawPath: string, reason: string): ApiError {
-  const shown = rawPath.length > 200 ? `${rawPath.slice(0, 200)}…` : rawPath;
-  return new ApiError(
-    400,
-    "INVALID_REQUEST",
-    [detail("INVALID_VALUE", `The request path ${JSON.stringify(shown)} is not canonical: ${reason}.`, "path")],
-    "The request could not be completed. The request path is malformed.",
-  );
+    const shown = rawPath.length > 200 ? `${rawPath.slice(0, 200)}…` : rawPath;
+    return new ApiError(
+        400,
+        "INVALID_REQUEST",
+        [detail("INVALID_VALUE", `The request path ${JSON.stringify(shown)} is not canonical: ${reason}.`, "path")],
+        "The request could not be completed. The request path is malformed.",
+    );
 }
 
 /**
@@ -107,32 +116,32 @@ export function invalidPath(rawPath: string, reason: string): ApiError {
  * calls; the emulator grants a worker app roles in its own environment only.
  */
 export function insufficientPermissions(tokenEnvironmentId: string, requestedEnvironmentId: string): ApiError {
-  return new ApiError(403, "ACCESS_FAILED", [
-    detail(
-      "INSUFFICIENT_PERMISSIONS",
-      `The access token was issued for environment ${tokenEnvironmentId} and grants no access to environment ${requestedEnvironmentId}; ` +
-        `request a token from ${requestedEnvironmentId}'s own token endpoint ({authUrl}/${requestedEnvironmentId}/as/token).`,
-    ),
-  ]);
+    return new ApiError(403, "ACCESS_FAILED", [
+        detail(
+            "INSUFFICIENT_PERMISSIONS",
+            `The access token was issued for environment ${tokenEnvironmentId} and grants no access to environment ${requestedEnvironmentId}; ` +
+                `request a token from ${requestedEnvironmentId}'s own token endpoint ({authUrl}/${requestedEnvironmentId}/as/token).`,
+        ),
+    ]);
 }
 
 /** 429 envelope. retryAfter in whole seconds, also sent as the Retry-After header. */
 export function requestLimited(retryAfterSeconds: number): ApiError {
-  return new ApiError(
-    429,
-    "REQUEST_LIMITED",
-    [detail("LIMIT_EXCEEDED", "Too many requests. Retry later.", undefined, { retryAfter: retryAfterSeconds })],
-    undefined,
-    { "Retry-After": String(retryAfterSeconds) },
-  );
+    return new ApiError(
+        429,
+        "REQUEST_LIMITED",
+        [detail("LIMIT_EXCEEDED", "Too many requests. Retry later.", undefined, { retryAfter: retryAfterSeconds })],
+        undefined,
+        { "Retry-After": String(retryAfterSeconds) },
+    );
 }
 
 /** Code for an injected failure of the given HTTP status, so fake failures look like real ones. */
 export function codeForStatus(status: number): string {
-  if (status === 400) return "INVALID_REQUEST";
-  if (status === 401 || status === 403) return "ACCESS_FAILED";
-  if (status === 404) return "NOT_FOUND";
-  if (status === 429) return "REQUEST_LIMITED";
-  if (status >= 500) return "UNEXPECTED_ERROR";
-  return "REQUEST_FAILED";
+    if (status === 400) return "INVALID_REQUEST";
+    if (status === 401 || status === 403) return "ACCESS_FAILED";
+    if (status === 404) return "NOT_FOUND";
+    if (status === 429) return "REQUEST_LIMITED";
+    if (status >= 500) return "UNEXPECTED_ERROR";
+    return "REQUEST_FAILED";
 }

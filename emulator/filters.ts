@@ -8,32 +8,38 @@ const AND = /and(?=\s)/iy;
 
 /** Parses `filter` into attribute -> value, with attribute names spelled as in `allowed`. */
 export function parseEqFilter(filter: string | null, allowed: readonly string[]): Map<string, string> {
-  const result = new Map<string, string>();
-  if (filter === null || filter.trim() === "") return result;
-  const invalid = (why: string) => invalidRequest(`Invalid filter: ${why}`, detail("INVALID_FILTER", why, "filter", { allowedValues: [...allowed] }));
-  let at = 0;
-  for (;;) {
-    CLAUSE.lastIndex = at;
-    const clause = CLAUSE.exec(filter);
-    if (!clause) throw invalid(`expected 'attribute eq "value"' at position ${at}`);
-    const attribute = allowed.find((a) => a.toLowerCase() === clause[1].toLowerCase());
-    if (!attribute) throw invalid(`filtering on '${clause[1]}' is not supported`);
-    result.set(attribute, clause[2].replace(/\\(.)/g, "$1"));
-    at = CLAUSE.lastIndex;
-    if (at === filter.length) return result;
-    AND.lastIndex = at;
-    if (!AND.exec(filter)) throw invalid(`expected 'and' at position ${at}`);
-    at = AND.lastIndex;
-  }
+    const result = new Map<string, string>();
+    if (filter === null || filter.trim() === "") return result;
+    const invalid = (why: string) =>
+        invalidRequest(
+            `Invalid filter: ${why}`,
+            detail("INVALID_FILTER", why, "filter", { allowedValues: [...allowed] }),
+        );
+    let at = 0;
+    for (;;) {
+        CLAUSE.lastIndex = at;
+        const clause = CLAUSE.exec(filter);
+        if (!clause) throw invalid(`expected 'attribute eq "value"' at position ${at}`);
+        const attribute = allowed.find((a) => a.toLowerCase() === clause[1].toLowerCase());
+        if (!attribute) throw invalid(`filtering on '${clause[1]}' is not supported`);
+        result.set(attribute, clause[2].replace(/\\(.)/g, "$1"));
+        at = CLAUSE.lastIndex;
+        if (at === filter.length) return result;
+        AND.lastIndex = at;
+        if (!AND.exec(filter)) throw invalid(`expected 'and' at position ${at}`);
+        at = AND.lastIndex;
+    }
 }
 
 /** The `limit` query parameter: a positive integer, or undefined when absent. */
 export function parseLimit(query: URLSearchParams): number | undefined {
-  const raw = query.get("limit");
-  if (raw === null) return undefined;
-  const limit = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(limit) || limit < 1) {
-    throw invalidData(detail("INVALID_VALUE", "limit must be a positive integer", "limit", { rangeMinimumValue: 1 }));
-  }
-  return limit;
+    const raw = query.get("limit");
+    if (raw === null) return undefined;
+    const limit = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(limit) || limit < 1) {
+        throw invalidData(
+            detail("INVALID_VALUE", "limit must be a positive integer", "limit", { rangeMinimumValue: 1 }),
+        );
+    }
+    return limit;
 }

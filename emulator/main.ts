@@ -9,114 +9,124 @@ import type { EmulatorOptions, EmulatorSeed } from "./types";
 const USAGE = "usage: node dist/emulator/main.js [--port 8788] [--seed file.json] [--latency MS] [--rate-limit RPS]";
 
 interface CliArgs {
-  port: number;
-  seedFile?: string;
-  latencyMs: number;
-  rateLimit?: number;
+    port: number;
+    seedFile?: string;
+    latencyMs: number;
+    rateLimit?: number;
 }
 
 function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { port: 8788, latencyMs: 0 };
-  const number = (flag: string, raw: string | undefined, integer: boolean): number => {
-    const value = Number(raw);
-    if (raw === undefined || raw === "" || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-      throw new Error(`${flag} needs a ${integer ? "non-negative integer" : "non-negative number"}`);
+    const args: CliArgs = { port: 8788, latencyMs: 0 };
+    const number = (flag: string, raw: string | undefined, integer: boolean): number => {
+        const value = Number(raw);
+        if (
+            raw === undefined ||
+            raw === "" ||
+            !Number.isFinite(value) ||
+            value < 0 ||
+            (integer && !Number.isInteger(value))
+        ) {
+            throw new Error(`${flag} needs a ${integer ? "non-negative integer" : "non-negative number"}`);
+        }
+        return value;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+        const value = () => inline ?? argv[++i];
+        switch (flag) {
+            case "--port":
+                args.port = number(flag, value(), true);
+                break;
+            case "--seed":
+                args.seedFile = value();
+                if (!args.seedFile) throw new Error("--seed needs a file");
+                break;
+            case "--latency":
+                args.latencyMs = number(flag, value(), true);
+                break;
+            case "--rate-limit":
+                args.rateLimit = number(flag, value(), false);
+                if (args.rateLimit === 0) throw new Error("--rate-limit must be positive");
+                break;
+            case "--help":
+            case "-h":
+                console.log(USAGE);
+                process.exit(0);
+                break;
+            default:
+                throw new Error(`unknown argument ${argv[i]}`);
+        }
     }
-    return value;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case "--port":
-        args.port = number(flag, value(), true);
-        break;
-      case "--seed":
-        args.seedFile = value();
-        if (!args.seedFile) throw new Error("--seed needs a file");
-        break;
-      case "--latency":
-        args.latencyMs = number(flag, value(), true);
-        break;
-      case "--rate-limit":
-        args.rateLimit = number(flag, value(), false);
-        if (args.rateLimit === 0) throw new Error("--rate-limit must be positive");
-        break;
-      case "--help":
-      case "-h":
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
-  return args;
+    return args;
 }
 
 async function main(): Promise<void> {
-  let args: CliArgs;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
+    let args: CliArgs;
+    try {
+        args = parseArgs(process.argv.slice(2));
+    } catch (error) {
+        console.error(`${(error as Error).message}\n${USAGE}`);
+        process.exit(2);
+    }
 
-  const options: EmulatorOptions = {
-    port: args.port,
-    latencyMs: args.latencyMs,
-    rateLimit: args.rateLimit ? { requestsPerSecond: args.rateLimit } : null,
-  };
-  const seed: EmulatorSeed = args.seedFile ? (JSON.parse(readFileSync(args.seedFile, "utf8")) as EmulatorSeed) : sampleSeed();
-  options.seed = seed;
-  const emulator = await PingOneEmulator.start(options);
+    const options: EmulatorOptions = {
+        port: args.port,
+        latencyMs: args.latencyMs,
+        rateLimit: args.rateLimit ? { requestsPerSecond: args.rateLimit } : null,
+    };
+    const seed: EmulatorSeed = args.seedFile
+        ? (JSON.parse(readFileSync(args.seedFile, "utf8")) as EmulatorSeed)
+        : sampleSeed();
+    options.seed = seed;
+    const emulator = await PingOneEmulator.start(options);
 
-  const firstEnv = seed.environments?.[0];
-  const firstClient = firstEnv?.clients?.[0];
-  console.log(`PingOne emulator listening`);
-  console.log(`  API URL:   ${emulator.apiUrl}`);
-  console.log(`  Auth URL:  ${emulator.authUrl}   (token: ${emulator.authUrl}/{envId}/as/token)`);
-  if (args.seedFile) console.log(`  Seeded from ${args.seedFile}`);
-  if (firstEnv && firstClient) {
-    console.log(`  Environment: ${firstEnv.id}`);
-    console.log(`  Client: ${firstClient.clientId} / ${firstClient.clientSecret}`);
-    const list = (items: string[]) => (items.length > 0 ? items.join(", ") : "(none)");
-    console.log(`  Users: ${list((firstEnv.users ?? []).map((u) => `${u.username} (${emulator.getUser(firstEnv.id, u.username)?.id})`))}`);
-    console.log(`  Tokens: ${list((firstEnv.tokens ?? []).map((t) => `${t.serialNumber} ${t.type}`))}`);
-    console.log("");
-    console.log("Set these to point a client at the emulator:");
-    console.log(`  export PINGONE_API_URL=${emulator.apiUrl}`);
-    console.log(`  export PINGONE_AUTH_URL=${emulator.authUrl}`);
-    console.log(`  export PINGONE_ENVIRONMENT_ID=${firstEnv.id}`);
-    console.log(`  export PINGONE_CLIENT_ID=${firstClient.clientId}`);
-    console.log(`  export PINGONE_CLIENT_SECRET=${firstClient.clientSecret}`);
-  } else {
-    console.log("");
-    console.log("Set these to point a client at the emulator (the seed file names no environment with a client):");
-    console.log(`  export PINGONE_API_URL=${emulator.apiUrl}`);
-    console.log(`  export PINGONE_AUTH_URL=${emulator.authUrl}`);
-    console.log(`  export PINGONE_ENVIRONMENT_ID=<environment id>`);
-    console.log(`  export PINGONE_CLIENT_ID=<client id>`);
-    console.log(`  export PINGONE_CLIENT_SECRET=<client secret>`);
-  }
-  console.log("Press Ctrl+C to stop.");
+    const firstEnv = seed.environments?.[0];
+    const firstClient = firstEnv?.clients?.[0];
+    console.log(`PingOne emulator listening`);
+    console.log(`  API URL:   ${emulator.apiUrl}`);
+    console.log(`  Auth URL:  ${emulator.authUrl}   (token: ${emulator.authUrl}/{envId}/as/token)`);
+    if (args.seedFile) console.log(`  Seeded from ${args.seedFile}`);
+    if (firstEnv && firstClient) {
+        console.log(`  Environment: ${firstEnv.id}`);
+        console.log(`  Client: ${firstClient.clientId} / ${firstClient.clientSecret}`);
+        const list = (items: string[]) => (items.length > 0 ? items.join(", ") : "(none)");
+        console.log(
+            `  Users: ${list((firstEnv.users ?? []).map((u) => `${u.username} (${emulator.getUser(firstEnv.id, u.username)?.id})`))}`,
+        );
+        console.log(`  Tokens: ${list((firstEnv.tokens ?? []).map((t) => `${t.serialNumber} ${t.type}`))}`);
+        console.log("");
+        console.log("Set these to point a client at the emulator:");
+        console.log(`  export PINGONE_API_URL=${emulator.apiUrl}`);
+        console.log(`  export PINGONE_AUTH_URL=${emulator.authUrl}`);
+        console.log(`  export PINGONE_ENVIRONMENT_ID=${firstEnv.id}`);
+        console.log(`  export PINGONE_CLIENT_ID=${firstClient.clientId}`);
+        console.log(`  export PINGONE_CLIENT_SECRET=${firstClient.clientSecret}`);
+    } else {
+        console.log("");
+        console.log("Set these to point a client at the emulator (the seed file names no environment with a client):");
+        console.log(`  export PINGONE_API_URL=${emulator.apiUrl}`);
+        console.log(`  export PINGONE_AUTH_URL=${emulator.authUrl}`);
+        console.log(`  export PINGONE_ENVIRONMENT_ID=<environment id>`);
+        console.log(`  export PINGONE_CLIENT_ID=<client id>`);
+        console.log(`  export PINGONE_CLIENT_SECRET=<client secret>`);
+    }
+    console.log("Press Ctrl+C to stop.");
 
-  const shutdown = (signal: string) => {
-    console.log(`\n${signal}: stopping the emulator`);
-    emulator.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+    const shutdown = (signal: string) => {
+        console.log(`\n${signal}: stopping the emulator`);
+        emulator.stop().then(
+            () => process.exit(0),
+            (error: unknown) => {
+                console.error(error);
+                process.exit(1);
+            },
+        );
+    };
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 main().catch((error: unknown) => {
-  console.error(`PingOne emulator failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+    console.error(`PingOne emulator failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
 });

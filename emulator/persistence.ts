@@ -8,70 +8,73 @@ const FORMAT = "pingone-emulator-state";
 const VERSION = 1;
 
 interface StateFile {
-  format: typeof FORMAT;
-  version: typeof VERSION;
-  environments: EnvironmentSnapshot[];
+    format: typeof FORMAT;
+    version: typeof VERSION;
+    environments: EnvironmentSnapshot[];
 }
 
 /** A state file that cannot be used; the message names the file and the way out. */
 export class EmulatorStateFileError extends Error {
-  constructor(
-    readonly file: string,
-    problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(
-      `PingOne emulator state file ${file} ${problem}. It holds the emulated tenant between runs; ` +
-        `move it aside to start from a fresh tenant, then run \`pulumi refresh --yes\` so the stack forgets the objects that lived only there.`,
-      options,
-    );
-    this.name = "EmulatorStateFileError";
-  }
+    constructor(
+        readonly file: string,
+        problem: string,
+        options?: { cause?: unknown },
+    ) {
+        super(
+            `PingOne emulator state file ${file} ${problem}. It holds the emulated tenant between runs; ` +
+                `move it aside to start from a fresh tenant, then run \`pulumi refresh --yes\` so the stack forgets the objects that lived only there.`,
+            options,
+        );
+        this.name = "EmulatorStateFileError";
+    }
 }
 
 /** The environments saved in `file`, or undefined when there is no such file yet. */
 export function readStateFile(file: string): EnvironmentSnapshot[] | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new EmulatorStateFileError(file, `cannot be read (${(error as Error).message})`, { cause: error });
-  }
-  let parsed: Partial<StateFile>;
-  try {
-    parsed = JSON.parse(text) as Partial<StateFile>;
-  } catch (error) {
-    throw new EmulatorStateFileError(file, `is not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  if (parsed?.format !== FORMAT || parsed.version !== VERSION || !Array.isArray(parsed.environments)) {
-    throw new EmulatorStateFileError(file, `is not a version-${VERSION} emulator state (format "${FORMAT}")`);
-  }
-  for (const env of parsed.environments) {
-    const lists = [env?.clients, env?.users, env?.tokens, env?.devices];
-    if (typeof env?.id !== "string" || typeof env.maxAllowedDevices !== "number" || !lists.every(Array.isArray)) {
-      throw new EmulatorStateFileError(file, `has an environment entry without id, maxAllowedDevices, clients, users, tokens or devices`);
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw new EmulatorStateFileError(file, `cannot be read (${(error as Error).message})`, { cause: error });
     }
-  }
-  return parsed.environments;
+    let parsed: Partial<StateFile>;
+    try {
+        parsed = JSON.parse(text) as Partial<StateFile>;
+    } catch (error) {
+        throw new EmulatorStateFileError(file, `is not valid JSON (${(error as Error).message})`, { cause: error });
+    }
+    if (parsed?.format !== FORMAT || parsed.version !== VERSION || !Array.isArray(parsed.environments)) {
+        throw new EmulatorStateFileError(file, `is not a version-${VERSION} emulator state (format "${FORMAT}")`);
+    }
+    for (const env of parsed.environments) {
+        const lists = [env?.clients, env?.users, env?.tokens, env?.devices];
+        if (typeof env?.id !== "string" || typeof env.maxAllowedDevices !== "number" || !lists.every(Array.isArray)) {
+            throw new EmulatorStateFileError(
+                file,
+                `has an environment entry without id, maxAllowedDevices, clients, users, tokens or devices`,
+            );
+        }
+    }
+    return parsed.environments;
 }
 
 /** Replaces `file` with the given environments, atomically and durably. */
 export function writeStateFile(file: string, environments: EnvironmentSnapshot[]): void {
-  const state: StateFile = { format: FORMAT, version: VERSION, environments };
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    const fd = openSync(temporary, "w", 0o600);
+    const state: StateFile = { format: FORMAT, version: VERSION, environments };
+    mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
     try {
-      writeSync(fd, JSON.stringify(state, null, 1));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+        const fd = openSync(temporary, "w", 0o600);
+        try {
+            writeSync(fd, JSON.stringify(state, null, 1));
+            fsyncSync(fd);
+        } finally {
+            closeSync(fd);
+        }
+        renameSync(temporary, file);
+    } catch (error) {
+        rmSync(temporary, { force: true });
+        throw new EmulatorStateFileError(file, `cannot be written (${(error as Error).message})`, { cause: error });
     }
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new EmulatorStateFileError(file, `cannot be written (${(error as Error).message})`, { cause: error });
-  }
 }

@@ -10,33 +10,47 @@ export const SAMPLE_CLIENT_SECRET = "emulator-secret";
 export const RFC_TEST_SECRET_HEX = "3132333435363738393031323334353637383930";
 
 export const SAMPLE_USER_IDS = {
-  alice: "a11ce000-0000-4000-8000-000000000001",
-  bob: "b0b00000-0000-4000-8000-000000000002",
-  carol: "ca201000-0000-4000-8000-000000000003",
+    alice: "a11ce000-0000-4000-8000-000000000001",
+    bob: "b0b00000-0000-4000-8000-000000000002",
+    carol: "ca201000-0000-4000-8000-000000000003",
 } as const;
 
 /** A fresh copy each call, so callers may change it freely. */
 export function sampleSeed(): EmulatorSeed {
-  return {
-    environments: [
-      {
-        id: SAMPLE_ENVIRONMENT_ID,
-        clients: [{ clientId: SAMPLE_CLIENT_ID, clientSecret: SAMPLE_CLIENT_SECRET }],
-        users: [
-          { id: SAMPLE_USER_IDS.alice, username: "alice" },
-          { id: SAMPLE_USER_IDS.bob, username: "bob" },
-          { id: SAMPLE_USER_IDS.carol, username: "carol" },
+    return {
+        environments: [
+            {
+                id: SAMPLE_ENVIRONMENT_ID,
+                clients: [{ clientId: SAMPLE_CLIENT_ID, clientSecret: SAMPLE_CLIENT_SECRET }],
+                users: [
+                    { id: SAMPLE_USER_IDS.alice, username: "alice" },
+                    { id: SAMPLE_USER_IDS.bob, username: "bob" },
+                    { id: SAMPLE_USER_IDS.carol, username: "carol" },
+                ],
+                tokens: [
+                    { serialNumber: "HOTP0001", secret: RFC_TEST_SECRET_HEX, type: "HOTP", otpLength: 6, counter: 0 },
+                    { serialNumber: "HOTP0002", secret: RFC_TEST_SECRET_HEX, type: "HOTP", otpLength: 6, counter: 0 },
+                    { serialNumber: "HOTP0003", secret: RFC_TEST_SECRET_HEX, type: "HOTP", otpLength: 8, counter: 0 },
+                    { serialNumber: "TOTP0001", secret: RFC_TEST_SECRET_HEX, type: "TOTP", otpLength: 6, timeStep: 30 },
+                    {
+                        serialNumber: "TOTP0002",
+                        secret: RFC_TEST_SECRET_HEX,
+                        type: "TOTP",
+                        otpLength: 8,
+                        timeStep: 30,
+                        hashAlgorithm: "HmacSHA1",
+                    },
+                    {
+                        serialNumber: "TOTP0003",
+                        secret: RFC_TEST_SECRET_HEX,
+                        type: "TOTP",
+                        otpLength: 6,
+                        timeStep: 60,
+                        hashAlgorithm: "HmacSHA256",
+                    },
+                ],
+                maxAllowedDevices: 5,
+            },
         ],
-        tokens: [
-          { serialNumber: "HOTP0001", secret: RFC_TEST_SECRET_HEX, type: "HOTP", otpLength: 6, counter: 0 },
-          { serialNumber: "HOTP0002", secret: RFC_TEST_SECRET_HEX, type: "HOTP", otpLength: 6, counter: 0 },
-          { serialNumber: "HOTP0003", secret: RFC_TEST_SECRET_HEX, type: "HOTP", otpLength: 8, counter: 0 },
-          { serialNumber: "TOTP0001", secret: RFC_TEST_SECRET_HEX, type: "TOTP", otpLength: 6, timeStep: 30 },
-          { serialNumber: "TOTP0002", secret: RFC_TEST_SECRET_HEX, type: "TOTP", otpLength: 8, timeStep: 30, hashAlgorithm: "HmacSHA1" },
-          { serialNumber: "TOTP0003", secret: RFC_TEST_SECRET_HEX, type: "TOTP", otpLength: 6, timeStep: 60, hashAlgorithm: "HmacSHA256" },
-        ],
-        maxAllowedDevices: 5,
-      },
-    ],
-  };
+    };
 }

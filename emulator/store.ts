@@ -6,241 +6,284 @@ import { detail, invalidData, notFound, requestFailed } from "./errors";
 import type { NewOathToken } from "./oathTokenInput";
 import type { DeviceStatus, HashAlgorithm } from "./types";
 
-export const DEFAULT_MAX_ALLOWED_DEVICES = 5;
+const DEFAULT_MAX_ALLOWED_DEVICES = 5;
 
 export interface UserRecord {
-  id: string;
-  username: string;
-  createdAt: string;
-  updatedAt: string;
+    id: string;
+    username: string;
+    createdAt: string;
+    updatedAt: string;
 }
 
 interface OathTokenBase {
-  id: string;
-  serialNumber: string;
-  secretHex: string;
-  otpLength: 6 | 8;
-  hashAlgorithm: HashAlgorithm;
-  createdAt: string;
-  updatedAt: string;
+    id: string;
+    serialNumber: string;
+    secretHex: string;
+    otpLength: 6 | 8;
+    hashAlgorithm: HashAlgorithm;
+    createdAt: string;
+    updatedAt: string;
 }
 
 export interface HotpTokenRecord extends OathTokenBase {
-  type: "HOTP";
-  /** The next counter value the server expects. */
-  counter: number;
+    type: "HOTP";
+    /** The next counter value the server expects. */
+    counter: number;
 }
 
 export interface TotpTokenRecord extends OathTokenBase {
-  type: "TOTP";
-  timeStep: 30 | 60;
-  /** Detected clock offset of the token, in time steps. */
-  drift: number;
-  /** Highest step ever accepted; an OTP is never accepted twice. */
-  lastAcceptedStep: number | null;
+    type: "TOTP";
+    timeStep: 30 | 60;
+    /** Detected clock offset of the token, in time steps. */
+    drift: number;
+    /** Highest step ever accepted; an OTP is never accepted twice. */
+    lastAcceptedStep: number | null;
 }
 
 export type OathTokenRecord = HotpTokenRecord | TotpTokenRecord;
 
 export interface DeviceRecord {
-  id: string;
-  userId: string;
-  tokenId: string;
-  status: DeviceStatus;
-  blocked: boolean;
-  /** Counter/step matched by the first OTP of an activation resync, awaiting the next OTP. */
-  pendingResync: number | null;
-  createdAt: string;
-  updatedAt: string;
+    id: string;
+    userId: string;
+    tokenId: string;
+    status: DeviceStatus;
+    blocked: boolean;
+    /** Counter/step matched by the first OTP of an activation resync, awaiting the next OTP. */
+    pendingResync: number | null;
+    createdAt: string;
+    updatedAt: string;
 }
 
 export function timestamp(): string {
-  return new Date().toISOString();
+    return new Date().toISOString();
 }
 
 /** An environment as written to a state file: every record, secrets and OTP bookkeeping included. */
 export interface EnvironmentSnapshot {
-  id: string;
-  maxAllowedDevices: number;
-  createdAt: string;
-  clients: { clientId: string; clientSecret: string }[];
-  users: UserRecord[];
-  tokens: OathTokenRecord[];
-  devices: DeviceRecord[];
+    id: string;
+    maxAllowedDevices: number;
+    createdAt: string;
+    clients: { clientId: string; clientSecret: string }[];
+    users: UserRecord[];
+    tokens: OathTokenRecord[];
+    devices: DeviceRecord[];
 }
 
 export class EnvironmentState {
-  readonly clients = new Map<string, string>(); // clientId -> clientSecret
-  readonly users = new Map<string, UserRecord>();
-  readonly tokens = new Map<string, OathTokenRecord>();
-  readonly devices = new Map<string, DeviceRecord>();
-  createdAt = timestamp();
+    readonly clients = new Map<string, string>(); // clientId -> clientSecret
+    readonly users = new Map<string, UserRecord>();
+    readonly tokens = new Map<string, OathTokenRecord>();
+    readonly devices = new Map<string, DeviceRecord>();
+    createdAt = timestamp();
 
-  constructor(
-    readonly id: string,
-    public maxAllowedDevices: number = DEFAULT_MAX_ALLOWED_DEVICES,
-  ) {}
+    constructor(
+        readonly id: string,
+        public maxAllowedDevices: number = DEFAULT_MAX_ALLOWED_DEVICES,
+    ) {}
 
-  // ---- users ----
+    // ---- users ----
 
-  user(userId: string): UserRecord {
-    const user = this.users.get(userId);
-    if (!user) throw notFound(`user ${userId}`);
-    return user;
-  }
-
-  /** Usernames compare case-insensitively, as SCIM does for non-case-exact attributes. */
-  findUserByName(username: string): UserRecord | undefined {
-    const wanted = username.toLowerCase();
-    for (const user of this.users.values()) if (user.username.toLowerCase() === wanted) return user;
-    return undefined;
-  }
-
-  addUser(username: string, id: string = randomUUID()): UserRecord {
-    if (this.users.has(id)) throw new Error(`user id ${id} already exists in environment ${this.id}`);
-    if (this.findUserByName(username)) throw new Error(`username ${username} already exists in environment ${this.id}`);
-    const now = timestamp();
-    const user: UserRecord = { id, username, createdAt: now, updatedAt: now };
-    this.users.set(id, user);
-    return user;
-  }
-
-  // ---- OATH token inventory ----
-
-  token(tokenId: string): OathTokenRecord {
-    const token = this.tokens.get(tokenId);
-    if (!token) throw notFound(`OATH token ${tokenId}`);
-    return token;
-  }
-
-  tokenBySerial(serialNumber: string): OathTokenRecord | undefined {
-    for (const token of this.tokens.values()) if (token.serialNumber === serialNumber) return token;
-    return undefined;
-  }
-
-  addToken(input: NewOathToken, id: string = randomUUID()): OathTokenRecord {
-    if (this.tokenBySerial(input.serialNumber)) {
-      throw invalidData(detail("UNIQUENESS_VIOLATION", `An OATH token with serialNumber ${input.serialNumber} already exists`, "serialNumber"));
+    user(userId: string): UserRecord {
+        const user = this.users.get(userId);
+        if (!user) throw notFound(`user ${userId}`);
+        return user;
     }
-    if (this.tokens.has(id)) throw new Error(`OATH token id ${id} already exists in environment ${this.id}`);
-    const now = timestamp();
-    const base = { id, serialNumber: input.serialNumber, secretHex: input.secretHex, otpLength: input.otpLength, hashAlgorithm: input.hashAlgorithm, createdAt: now, updatedAt: now };
-    const token: OathTokenRecord =
-      input.type === "HOTP"
-        ? { ...base, type: "HOTP", counter: input.counter }
-        : { ...base, type: "TOTP", timeStep: input.timeStep, drift: 0, lastAcceptedStep: null };
-    this.tokens.set(id, token);
-    return token;
-  }
 
-  /** Revoking a token unpairs it: its devices go too. */
-  deleteToken(tokenId: string): void {
-    this.token(tokenId);
-    for (const device of [...this.devices.values()]) if (device.tokenId === tokenId) this.devices.delete(device.id);
-    this.tokens.delete(tokenId);
-  }
-
-  // ---- devices ----
-
-  device(userId: string, deviceId: string): DeviceRecord {
-    this.user(userId);
-    const device = this.devices.get(deviceId);
-    if (!device || device.userId !== userId) throw notFound(`device ${deviceId}`);
-    return device;
-  }
-
-  devicesOfUser(userId: string): DeviceRecord[] {
-    return [...this.devices.values()].filter((d) => d.userId === userId);
-  }
-
-  devicesOfToken(tokenId: string): DeviceRecord[] {
-    return [...this.devices.values()].filter((d) => d.tokenId === tokenId);
-  }
-
-  /** Pairs an inventory token to a user, with PingOne's checks. */
-  createDevice(userId: string, serialNumber: string, status: DeviceStatus = "ACTIVATION_REQUIRED", id: string = randomUUID()): DeviceRecord {
-    this.user(userId);
-    const token = this.tokenBySerial(serialNumber);
-    if (!token) {
-      throw invalidData(detail("INVALID_VALUE", `No OATH token with serialNumber ${serialNumber} exists in the environment`, "serialNumber"));
+    /** Usernames compare case-insensitively, as SCIM does for non-case-exact attributes. */
+    findUserByName(username: string): UserRecord | undefined {
+        const wanted = username.toLowerCase();
+        for (const user of this.users.values()) if (user.username.toLowerCase() === wanted) return user;
+        return undefined;
     }
-    if (this.devicesOfToken(token.id).length > 0) {
-      throw invalidData(detail("UNIQUENESS_VIOLATION", `OATH token ${serialNumber} is already paired to a device`, "serialNumber"));
+
+    addUser(username: string, id: string = randomUUID()): UserRecord {
+        if (this.users.has(id)) throw new Error(`user id ${id} already exists in environment ${this.id}`);
+        if (this.findUserByName(username))
+            throw new Error(`username ${username} already exists in environment ${this.id}`);
+        const now = timestamp();
+        const user: UserRecord = { id, username, createdAt: now, updatedAt: now };
+        this.users.set(id, user);
+        return user;
     }
-    if (this.devicesOfUser(userId).length >= this.maxAllowedDevices) {
-      throw requestFailed(
-        "The request could not be completed. The user has reached the maximum number of allowed devices.",
-        detail("LIMIT_EXCEEDED", `A user can have at most ${this.maxAllowedDevices} devices`, undefined, { maximumValue: this.maxAllowedDevices }),
-      );
+
+    // ---- OATH token inventory ----
+
+    token(tokenId: string): OathTokenRecord {
+        const token = this.tokens.get(tokenId);
+        if (!token) throw notFound(`OATH token ${tokenId}`);
+        return token;
     }
-    if (this.devices.has(id)) throw new Error(`device id ${id} already exists in environment ${this.id}`);
-    const now = timestamp();
-    const device: DeviceRecord = { id, userId, tokenId: token.id, status, blocked: false, pendingResync: null, createdAt: now, updatedAt: now };
-    this.devices.set(id, device);
-    return device;
-  }
 
-  deleteDevice(userId: string, deviceId: string): void {
-    this.device(userId, deviceId);
-    this.devices.delete(deviceId);
-  }
+    tokenBySerial(serialNumber: string): OathTokenRecord | undefined {
+        for (const token of this.tokens.values()) if (token.serialNumber === serialNumber) return token;
+        return undefined;
+    }
 
-  snapshot(): EnvironmentSnapshot {
-    return {
-      id: this.id,
-      maxAllowedDevices: this.maxAllowedDevices,
-      createdAt: this.createdAt,
-      clients: [...this.clients].map(([clientId, clientSecret]) => ({ clientId, clientSecret })),
-      users: [...this.users.values()],
-      tokens: [...this.tokens.values()],
-      devices: [...this.devices.values()],
-    };
-  }
+    addToken(input: NewOathToken, id: string = randomUUID()): OathTokenRecord {
+        if (this.tokenBySerial(input.serialNumber)) {
+            throw invalidData(
+                detail(
+                    "UNIQUENESS_VIOLATION",
+                    `An OATH token with serialNumber ${input.serialNumber} already exists`,
+                    "serialNumber",
+                ),
+            );
+        }
+        if (this.tokens.has(id)) throw new Error(`OATH token id ${id} already exists in environment ${this.id}`);
+        const now = timestamp();
+        const base = {
+            id,
+            serialNumber: input.serialNumber,
+            secretHex: input.secretHex,
+            otpLength: input.otpLength,
+            hashAlgorithm: input.hashAlgorithm,
+            createdAt: now,
+            updatedAt: now,
+        };
+        const token: OathTokenRecord =
+            input.type === "HOTP"
+                ? { ...base, type: "HOTP", counter: input.counter }
+                : { ...base, type: "TOTP", timeStep: input.timeStep, drift: 0, lastAcceptedStep: null };
+        this.tokens.set(id, token);
+        return token;
+    }
 
-  static restore(snapshot: EnvironmentSnapshot): EnvironmentState {
-    const env = new EnvironmentState(snapshot.id, snapshot.maxAllowedDevices);
-    env.createdAt = snapshot.createdAt;
-    for (const { clientId, clientSecret } of snapshot.clients) env.clients.set(clientId, clientSecret);
-    for (const user of snapshot.users) env.users.set(user.id, { ...user });
-    for (const token of snapshot.tokens) env.tokens.set(token.id, { ...token });
-    for (const device of snapshot.devices) env.devices.set(device.id, { ...device });
-    return env;
-  }
+    /** Revoking a token unpairs it: its devices go too. */
+    deleteToken(tokenId: string): void {
+        this.token(tokenId);
+        for (const device of [...this.devices.values()]) if (device.tokenId === tokenId) this.devices.delete(device.id);
+        this.tokens.delete(tokenId);
+    }
+
+    // ---- devices ----
+
+    device(userId: string, deviceId: string): DeviceRecord {
+        this.user(userId);
+        const device = this.devices.get(deviceId);
+        if (!device || device.userId !== userId) throw notFound(`device ${deviceId}`);
+        return device;
+    }
+
+    devicesOfUser(userId: string): DeviceRecord[] {
+        return [...this.devices.values()].filter((d) => d.userId === userId);
+    }
+
+    devicesOfToken(tokenId: string): DeviceRecord[] {
+        return [...this.devices.values()].filter((d) => d.tokenId === tokenId);
+    }
+
+    /** Pairs an inventory token to a user, with PingOne's checks. */
+    createDevice(
+        userId: string,
+        serialNumber: string,
+        status: DeviceStatus = "ACTIVATION_REQUIRED",
+        id: string = randomUUID(),
+    ): DeviceRecord {
+        this.user(userId);
+        const token = this.tokenBySerial(serialNumber);
+        if (!token) {
+            throw invalidData(
+                detail(
+                    "INVALID_VALUE",
+                    `No OATH token with serialNumber ${serialNumber} exists in the environment`,
+                    "serialNumber",
+                ),
+            );
+        }
+        if (this.devicesOfToken(token.id).length > 0) {
+            throw invalidData(
+                detail(
+                    "UNIQUENESS_VIOLATION",
+                    `OATH token ${serialNumber} is already paired to a device`,
+                    "serialNumber",
+                ),
+            );
+        }
+        if (this.devicesOfUser(userId).length >= this.maxAllowedDevices) {
+            throw requestFailed(
+                "The request could not be completed. The user has reached the maximum number of allowed devices.",
+                detail("LIMIT_EXCEEDED", `A user can have at most ${this.maxAllowedDevices} devices`, undefined, {
+                    maximumValue: this.maxAllowedDevices,
+                }),
+            );
+        }
+        if (this.devices.has(id)) throw new Error(`device id ${id} already exists in environment ${this.id}`);
+        const now = timestamp();
+        const device: DeviceRecord = {
+            id,
+            userId,
+            tokenId: token.id,
+            status,
+            blocked: false,
+            pendingResync: null,
+            createdAt: now,
+            updatedAt: now,
+        };
+        this.devices.set(id, device);
+        return device;
+    }
+
+    deleteDevice(userId: string, deviceId: string): void {
+        this.device(userId, deviceId);
+        this.devices.delete(deviceId);
+    }
+
+    snapshot(): EnvironmentSnapshot {
+        return {
+            id: this.id,
+            maxAllowedDevices: this.maxAllowedDevices,
+            createdAt: this.createdAt,
+            clients: [...this.clients].map(([clientId, clientSecret]) => ({ clientId, clientSecret })),
+            users: [...this.users.values()],
+            tokens: [...this.tokens.values()],
+            devices: [...this.devices.values()],
+        };
+    }
+
+    static restore(snapshot: EnvironmentSnapshot): EnvironmentState {
+        const env = new EnvironmentState(snapshot.id, snapshot.maxAllowedDevices);
+        env.createdAt = snapshot.createdAt;
+        for (const { clientId, clientSecret } of snapshot.clients) env.clients.set(clientId, clientSecret);
+        for (const user of snapshot.users) env.users.set(user.id, { ...user });
+        for (const token of snapshot.tokens) env.tokens.set(token.id, { ...token });
+        for (const device of snapshot.devices) env.devices.set(device.id, { ...device });
+        return env;
+    }
 }
 
 export class Store {
-  private readonly environments = new Map<string, EnvironmentState>();
+    private readonly environments = new Map<string, EnvironmentState>();
 
-  environment(envId: string): EnvironmentState {
-    const env = this.environments.get(envId);
-    if (!env) throw notFound(`environment ${envId}`);
-    return env;
-  }
+    environment(envId: string): EnvironmentState {
+        const env = this.environments.get(envId);
+        if (!env) throw notFound(`environment ${envId}`);
+        return env;
+    }
 
-  findEnvironment(envId: string): EnvironmentState | undefined {
-    return this.environments.get(envId);
-  }
+    findEnvironment(envId: string): EnvironmentState | undefined {
+        return this.environments.get(envId);
+    }
 
-  addEnvironment(envId: string, maxAllowedDevices?: number): EnvironmentState {
-    if (this.environments.has(envId)) throw new Error(`environment ${envId} already exists`);
-    const env = new EnvironmentState(envId, maxAllowedDevices);
-    this.environments.set(envId, env);
-    return env;
-  }
+    addEnvironment(envId: string, maxAllowedDevices?: number): EnvironmentState {
+        if (this.environments.has(envId)) throw new Error(`environment ${envId} already exists`);
+        const env = new EnvironmentState(envId, maxAllowedDevices);
+        this.environments.set(envId, env);
+        return env;
+    }
 
-  snapshot(): EnvironmentSnapshot[] {
-    return [...this.environments.values()].map((env) => env.snapshot());
-  }
+    snapshot(): EnvironmentSnapshot[] {
+        return [...this.environments.values()].map((env) => env.snapshot());
+    }
 
-  /** Replaces every environment with the snapshot's. */
-  restore(environments: EnvironmentSnapshot[]): void {
-    this.environments.clear();
-    for (const snapshot of environments) this.environments.set(snapshot.id, EnvironmentState.restore(snapshot));
-  }
+    /** Replaces every environment with the snapshot's. */
+    restore(environments: EnvironmentSnapshot[]): void {
+        this.environments.clear();
+        for (const snapshot of environments) this.environments.set(snapshot.id, EnvironmentState.restore(snapshot));
+    }
 
-  /** Client credentials are checked against the environment the token is requested from. */
-  clientSecretMatches(envId: string, clientId: string, clientSecret: string): boolean {
-    const expected = this.environments.get(envId)?.clients.get(clientId);
-    return expected !== undefined && expected === clientSecret;
-  }
+    /** Client credentials are checked against the environment the token is requested from. */
+    clientSecretMatches(envId: string, clientId: string, clientSecret: string): boolean {
+        const expected = this.environments.get(envId)?.clients.get(clientId);
+        return expected !== undefined && expected === clientSecret;
+    }
 }

@@ -1,22 +1,36 @@
 import * as path from "node:path";
-import { PingOneEmulator, RFC_TEST_SECRET_HEX, SAMPLE_CLIENT_ID, SAMPLE_CLIENT_SECRET, SAMPLE_ENVIRONMENT_ID } from "../emulator";
+import {
+    PingOneEmulator,
+    RFC_TEST_SECRET_HEX,
+    SAMPLE_CLIENT_ID,
+    SAMPLE_CLIENT_SECRET,
+    SAMPLE_ENVIRONMENT_ID,
+} from "../emulator";
 
 /** Users of the demo tenant; the demo assignments file names them. */
-export const demoUsers = ["alice", "bob", "carol", "dave", "erin", "frank"];
+const demoUsers = ["alice", "bob", "carol", "dave", "erin", "frank"];
 
 /**
  * The demo tenant: the sample environment and worker app, some users, and one token already in the
  * inventory (as if uploaded by hand earlier) whose server counter lags the fob, so the demo shows
  * adoption and a resync.
  */
-export function demoSeed() {
+function demoSeed() {
     return {
         environments: [
             {
                 id: SAMPLE_ENVIRONMENT_ID,
                 clients: [{ clientId: SAMPLE_CLIENT_ID, clientSecret: SAMPLE_CLIENT_SECRET }],
                 users: demoUsers.map((username) => ({ username })),
-                tokens: [{ serialNumber: "FOB000004", secret: RFC_TEST_SECRET_HEX, type: "HOTP" as const, otpLength: 6 as const, counter: 0 }],
+                tokens: [
+                    {
+                        serialNumber: "FOB000004",
+                        secret: RFC_TEST_SECRET_HEX,
+                        type: "HOTP" as const,
+                        otpLength: 6 as const,
+                        counter: 0,
+                    },
+                ],
                 maxAllowedDevices: 5,
             },
         ],
@@ -24,7 +38,7 @@ export function demoSeed() {
 }
 
 /** Where a stack's emulated tenant is kept: a git-ignored folder of the project, one file per stack. */
-export function demoStateFile(stack: string): string {
+function demoStateFile(stack: string): string {
     return path.join(".pingone-emulator", `${stack}.json`);
 }
 

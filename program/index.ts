@@ -20,7 +20,10 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
     // the folder of `main` (dist/program).
     const projectDir = projectFolder(__dirname);
     const seedFile = path.resolve(projectDir, config.get("seedFile") ?? "examples/data/demo-seeds.csv");
-    const assignmentsFile = path.resolve(projectDir, config.get("assignmentsFile") ?? "examples/data/demo-assignments.csv");
+    const assignmentsFile = path.resolve(
+        projectDir,
+        config.get("assignmentsFile") ?? "examples/data/demo-assignments.csv",
+    );
     const seedFileOptions = {
         passphrase: await unwrap(config.getSecret("seedPassphrase")),
         preSharedKeyHex: await unwrap(config.getSecret("seedPreSharedKey")),
@@ -37,10 +40,15 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
     if (credentialsSet) {
         // Decided on the file's content, not on where its path came from: a public test secret never
         // reaches a real tenant, whatever config or default named the file.
-        const demo = seeds.loadSeedFile(seedFile, seedFileOptions).tokens.filter((t) => t.secretHex.toLowerCase() === RFC_TEST_SECRET_HEX);
+        const demo = seeds
+            .loadSeedFile(seedFile, seedFileOptions)
+            .tokens.filter((t) => t.secretHex.toLowerCase() === RFC_TEST_SECRET_HEX);
         if (demo.length > 0) {
             throw new Error(
-                `${seedFile} holds ${demo.length} token(s) (${demo.slice(0, 3).map((t) => t.serialNumber).join(", ")}${demo.length > 3 ? ", …" : ""}) ` +
+                `${seedFile} holds ${demo.length} token(s) (${demo
+                    .slice(0, 3)
+                    .map((t) => t.serialNumber)
+                    .join(", ")}${demo.length > 3 ? ", …" : ""}) ` +
                     `whose secret is the public RFC 4226 test key, and PingOne credentials are set: such tokens would let anyone compute ` +
                     `their codes. Set pingone-oath:seedFile and pingone-oath:assignmentsFile to your vendor's files ` +
                     `(pulumi config set pingone-oath:seedFile tokens.pskcxml), or unset the PingOne credentials to try the embedded emulator.`,
@@ -56,11 +64,22 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
         environmentId ??= SAMPLE_ENVIRONMENT_ID;
     }
     if (!environmentId) {
-        throw new Error("Set the PingOne environment to provision into: pulumi config set pingone-oath:environmentId <uuid> (or PINGONE_ENVIRONMENT_ID).");
+        throw new Error(
+            "Set the PingOne environment to provision into: pulumi config set pingone-oath:environmentId <uuid> (or PINGONE_ENVIRONMENT_ID).",
+        );
     }
 
-    const fleet = OathTokenFleet.fromFiles("tokens", { environmentId, seedFile, seedFileOptions, assignmentsFile, connection });
-    return { devices: fleet.summary, pingone: connection ? `embedded emulator (${connection.emulatorStateFile})` : "PingOne" };
+    const fleet = OathTokenFleet.fromFiles("tokens", {
+        environmentId,
+        seedFile,
+        seedFileOptions,
+        assignmentsFile,
+        connection,
+    });
+    return {
+        devices: fleet.summary,
+        pingone: connection ? `embedded emulator (${connection.emulatorStateFile})` : "PingOne",
+    };
 }
 
 function unwrap(value: pulumi.Output<string> | undefined): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { PingOneEmulator } from "../emulator";
-import { ConnectionSettingsError, ResolvedConnection } from "./client";
+import { ConnectionSettingsError, type ResolvedConnection } from "./client";
 
 /**
  * The embedded PingOne emulator, when a connection names an `emulatorStateFile`: one server per state
@@ -23,7 +23,10 @@ export function projectFolder(start: string = process.cwd()): string {
 }
 
 /** A connection to the embedded emulator serving `stateFile` (relative to the project folder). */
-export async function embeddedEmulatorConnection(stateFile: string, environmentId: string): Promise<ResolvedConnection> {
+export async function embeddedEmulatorConnection(
+    stateFile: string,
+    environmentId: string,
+): Promise<ResolvedConnection> {
     const file = path.resolve(projectFolder(), stateFile);
     let emulator = running.get(file);
     if (!emulator) {
@@ -36,7 +39,7 @@ export async function embeddedEmulatorConnection(stateFile: string, environmentI
             );
         }
         // Loaded only here: a user of real PingOne never loads the emulator.
-        const { PingOneEmulator } = require("../emulator") as typeof import("../emulator");
+        const { PingOneEmulator } = await import("../emulator");
         emulator = PingOneEmulator.start({ stateFile: file, unref: true });
         running.set(file, emulator);
         emulator.catch(() => running.delete(file));
@@ -52,6 +55,11 @@ export async function embeddedEmulatorConnection(stateFile: string, environmentI
     return {
         apiUrl: started.apiUrl,
         authUrl: started.authUrl,
-        credentials: { kind: "clientCredentials", clientId: client.clientId, clientSecret: client.clientSecret, environmentId },
+        credentials: {
+            kind: "clientCredentials",
+            clientId: client.clientId,
+            clientSecret: client.clientSecret,
+            environmentId,
+        },
     };
 }

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
-    ConnectionSettings,
+    type ConnectionSettings,
     PingOneClient,
     chosenEmulatorStateFile,
     connectionSettingsFromConfig,
@@ -26,7 +26,10 @@ export function configureFromStack(request: pulumi.dynamic.ConfigureRequest): vo
  * A PingOne client for one resource: its `connection` input first, then stack config, then the
  * environment. Credentials are read here, when a method runs, never when the program is serialized.
  */
-export async function clientFor(connection: ConnectionSettings | undefined, environmentId: string): Promise<PingOneClient> {
+export async function clientFor(
+    connection: ConnectionSettings | undefined,
+    environmentId: string,
+): Promise<PingOneClient> {
     const sources = [connectionSettingsFromInput(connection)];
     if (stackConfig) sources.push(connectionSettingsFromConfig(stackConfig));
     sources.push(connectionSettingsFromEnv());
@@ -39,10 +42,8 @@ export async function clientFor(connection: ConnectionSettings | undefined, envi
 
 /** Logs through the engine when connected, else stdout (which the engine shows as info). */
 export function logInfo(message: string): void {
-    // Loaded lazily: the host resolves @pulumi/pulumi from the program directory.
+    // Loaded when needed, from wherever the host resolves @pulumi/pulumi: this module is also loaded by
+    // tests outside any Pulumi run.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require("@pulumi/pulumi") as typeof pulumi).log.info(message);
-}
-
-export function logWarn(message: string): void {
-    (require("@pulumi/pulumi") as typeof pulumi).log.warn(message);
 }

@@ -28,11 +28,18 @@ export class InputChecker {
         const value = this.inputs[property];
         if (isUnknown(value)) return;
         if (value === undefined || value === null || value === "") {
-            if (required) this.fail(property, `${property} is required: the ${what} (a UUID, as PingOne's console and API show it).`);
+            if (required)
+                this.fail(
+                    property,
+                    `${property} is required: the ${what} (a UUID, as PingOne's console and API show it).`,
+                );
             return;
         }
         if (typeof value !== "string" || !uuidPattern.test(value)) {
-            this.fail(property, `${property} must be the ${what}, a UUID like 5f1c2e4a-0b6d-4c1e-9a51-3f2d8e7b6a10; got ${describeValue(value)}.`);
+            this.fail(
+                property,
+                `${property} must be the ${what}, a UUID like 5f1c2e4a-0b6d-4c1e-9a51-3f2d8e7b6a10; got ${describeValue(value)}.`,
+            );
         }
     }
 
@@ -45,15 +52,22 @@ export class InputChecker {
             return;
         }
         if (typeof value !== "string" || !/^\d{6,8}$/.test(value)) {
-            const shape = typeof value === "string" ? `${value.length} characters${/^\d*$/.test(value) ? "" : ", not all digits"}` : `a ${typeof value}`;
-            this.fail(property, `${property} must be the 6 to 8 digit code the token shows, as a string (got ${shape}). ${hint}`);
+            const shape =
+                typeof value === "string"
+                    ? `${value.length} characters${/^\d*$/.test(value) ? "" : ", not all digits"}`
+                    : `a ${typeof value}`;
+            this.fail(
+                property,
+                `${property} must be the 6 to 8 digit code the token shows, as a string (got ${shape}). ${hint}`,
+            );
         }
     }
 
     boolean(property: string): void {
         const value = this.inputs[property];
         if (value === undefined || isUnknown(value)) return;
-        if (typeof value !== "boolean") this.fail(property, `${property} must be true or false; got ${describeValue(value)}.`);
+        if (typeof value !== "boolean")
+            this.fail(property, `${property} must be true or false; got ${describeValue(value)}.`);
     }
 
     /** The optional `connection` input. */
@@ -67,38 +81,64 @@ export class InputChecker {
         const known: readonly string[] = connectionFields;
         for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
             if (!known.includes(key)) {
-                this.fail(`${property}.${key}`, `${property}.${key} is not a connection setting; use one of ${known.join(", ")}.`);
+                this.fail(
+                    `${property}.${key}`,
+                    `${property}.${key} is not a connection setting; use one of ${known.join(", ")}.`,
+                );
             } else if (field !== undefined && field !== null && !isUnknown(field) && typeof field !== "string") {
                 this.fail(`${property}.${key}`, `${property}.${key} must be a string.`);
             }
         }
         const conn = value as Record<string, unknown>;
-        if (conn.emulatorStateFile !== undefined && ["clientId", "clientSecret", "apiAccessToken"].some((key) => conn[key] !== undefined)) {
-            this.fail(`${property}.emulatorStateFile`, `${property}.emulatorStateFile selects the embedded emulator instead of PingOne: set it or PingOne credentials, not both.`);
+        if (
+            conn.emulatorStateFile !== undefined &&
+            ["clientId", "clientSecret", "apiAccessToken"].some((key) => conn[key] !== undefined)
+        ) {
+            this.fail(
+                `${property}.emulatorStateFile`,
+                `${property}.emulatorStateFile selects the embedded emulator instead of PingOne: set it or PingOne credentials, not both.`,
+            );
         }
-        if (typeof conn.regionCode === "string" && !isUnknown(conn.regionCode) && !isRegionCode(conn.regionCode.toUpperCase())) {
-            this.fail(`${property}.regionCode`, `${property}.regionCode "${conn.regionCode}" is not a PingOne region: use one of ${Object.keys(pingOneRegions).join(", ")}.`);
+        if (
+            typeof conn.regionCode === "string" &&
+            !isUnknown(conn.regionCode) &&
+            !isRegionCode(conn.regionCode.toUpperCase())
+        ) {
+            this.fail(
+                `${property}.regionCode`,
+                `${property}.regionCode "${conn.regionCode}" is not a PingOne region: use one of ${Object.keys(pingOneRegions).join(", ")}.`,
+            );
         }
-        if (typeof conn.environmentId === "string" && !isUnknown(conn.environmentId) && !uuidPattern.test(conn.environmentId)) {
-            this.fail(`${property}.environmentId`, `${property}.environmentId must be the worker application's environment id, a UUID.`);
+        if (
+            typeof conn.environmentId === "string" &&
+            !isUnknown(conn.environmentId) &&
+            !uuidPattern.test(conn.environmentId)
+        ) {
+            this.fail(
+                `${property}.environmentId`,
+                `${property}.environmentId must be the worker application's environment id, a UUID.`,
+            );
         }
         for (const urlKey of ["apiUrl", "authUrl"]) {
             const url = conn[urlKey];
             if (typeof url === "string" && !isUnknown(url) && !/^https?:\/\/[^/]+/.test(url)) {
-                this.fail(`${property}.${urlKey}`, `${property}.${urlKey} must be an http(s) URL, e.g. http://127.0.0.1:8788${urlKey === "apiUrl" ? "/v1" : ""}.`);
+                this.fail(
+                    `${property}.${urlKey}`,
+                    `${property}.${urlKey} must be an http(s) URL, e.g. http://127.0.0.1:8788${urlKey === "apiUrl" ? "/v1" : ""}.`,
+                );
             }
         }
     }
 }
 
 /** Short, safe description of a bad value (strings are cut; never used for secrets). */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
     if (typeof value === "string") return value.length > 60 ? `"${value.slice(0, 57)}..."` : `"${value}"`;
     return value === null ? "null" : typeof value;
 }
 
 /** The same key, compared on old outputs and new inputs: an unknown new value counts as a change. */
-export function differs(olds: Record<string, unknown>, news: Record<string, unknown>, key: string): boolean {
+function differs(olds: Record<string, unknown>, news: Record<string, unknown>, key: string): boolean {
     if (isUnknown(news[key])) return true;
     return JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null);
 }

@@ -10,7 +10,9 @@ import { PulumiProject, cliEnvironment, localPassphrase, pulumiBinary, repoRoot 
  * what it provisioned.
  */
 async function demo(): Promise<void> {
-    const { values } = parseArgs({ options: { destroy: { type: "boolean", default: false }, stack: { type: "string", default: "dev" } } });
+    const { values } = parseArgs({
+        options: { destroy: { type: "boolean", default: false }, stack: { type: "string", default: "dev" } },
+    });
     const started = Date.now();
     const backendDir = path.join(repoRoot, ".pulumi-state", "backend");
     // The demo never reaches a real tenant: cliEnvironment drops every PINGONE_* variable, and its seed
@@ -35,7 +37,9 @@ async function demo(): Promise<void> {
         console.log(`\nsecond up: no changes (${second.seconds.toFixed(1)} s)`);
     }
     console.log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s. Run the CLI yourself with:`);
-    console.log(`  export PATH=${path.dirname(pulumiBinary())}:$PATH PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${localPassphrase}`);
+    console.log(
+        `  export PATH=${path.dirname(pulumiBinary())}:$PATH PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${localPassphrase}`,
+    );
     console.log(`  pulumi preview --diff; pulumi refresh; pulumi destroy   (or: npm run demo -- --destroy)`);
 }
 

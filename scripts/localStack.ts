@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import { localPassphrase, pulumiBinary, readAllFiles, repoRoot } from "./pulumiCli";
 
 /**
@@ -17,7 +17,8 @@ let cachedCommand: Promise<PulumiCommand> | undefined;
 /** The CLI from scripts/ensure-pulumi.sh, for the Automation API. */
 export function pulumiCli(): Promise<PulumiCommand> {
     // PulumiCommand wants the install root, whose bin/ holds pulumi.
-    cachedCommand ??= (async () => PulumiCommand.get({ root: path.dirname(path.dirname(pulumiBinary())), skipVersionCheck: true }))();
+    cachedCommand ??= (async () =>
+        PulumiCommand.get({ root: path.dirname(path.dirname(pulumiBinary())), skipVersionCheck: true }))();
     return cachedCommand;
 }
 

@@ -62,7 +62,11 @@ export class PulumiProject {
         const command = `pulumi ${args.join(" ")}`;
         const started = Date.now();
         return new Promise((resolve, reject) => {
-            const child = spawn(pulumiBinary(), [...args, "--non-interactive"], { cwd: this.dir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn(pulumiBinary(), [...args, "--non-interactive"], {
+                cwd: this.dir,
+                env: this.env,
+                stdio: ["ignore", "pipe", "pipe"],
+            });
             let output = "";
             const collect = (chunk: Buffer) => {
                 output += chunk.toString();
@@ -103,7 +107,8 @@ export function processesUnder(dir: string): string[] {
         try {
             const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
             const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
-            if (cwd === root || cwd.startsWith(root + path.sep) || cmdline.includes(root)) found.push(`${pid} (cwd ${cwd}): ${cmdline}`);
+            if (cwd === root || cwd.startsWith(root + path.sep) || cmdline.includes(root))
+                found.push(`${pid} (cwd ${cwd}): ${cmdline}`);
         } catch {
             // Gone meanwhile, or not ours to read.
         }

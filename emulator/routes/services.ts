@@ -4,11 +4,11 @@ import type { OtpChecker } from "../otpCheck";
 import type { Store } from "../store";
 
 export interface EmulatorServices {
-  store: Store;
-  otp: OtpChecker;
-  accessTokens: AccessTokenRegistry;
-  /** e.g. http://127.0.0.1:PORT/v1 */
-  apiUrl(): string;
-  /** e.g. http://127.0.0.1:PORT */
-  authUrl(): string;
+    store: Store;
+    otp: OtpChecker;
+    accessTokens: AccessTokenRegistry;
+    /** e.g. http://127.0.0.1:PORT/v1 */
+    apiUrl(): string;
+    /** e.g. http://127.0.0.1:PORT */
+    authUrl(): string;
 }

@@ -11,7 +11,11 @@ import { OathTokenActivation } from "../../provider";
 export default function pulumiCommand() {
     const config = new pulumi.Config();
     const account = config.require("ykmanAccount");
-    const read = new command.local.Command("read-code", { create: `ykman oath accounts code -s '${account}'` }, { additionalSecretOutputs: ["stdout"] });
+    const read = new command.local.Command(
+        "read-code",
+        { create: `ykman oath accounts code -s '${account}'` },
+        { additionalSecretOutputs: ["stdout"] },
+    );
     const activation = new OathTokenActivation("yubikey", {
         environmentId: config.require("environmentId"),
         userId: config.require("userId"),

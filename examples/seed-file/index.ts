@@ -11,15 +11,19 @@ import { OathTokenFleet } from "../../provider";
  */
 export default async function seedFile() {
     const config = new pulumi.Config();
-    const secret = (key: string) => new Promise<string | undefined>((resolve) => {
-        const value = config.getSecret(key);
-        if (!value) resolve(undefined);
-        else value.apply(resolve);
-    });
+    const secret = (key: string) =>
+        new Promise<string | undefined>((resolve) => {
+            const value = config.getSecret(key);
+            if (!value) resolve(undefined);
+            else value.apply(resolve);
+        });
     const fleet = OathTokenFleet.fromFiles("batch", {
         environmentId: config.require("environmentId"),
         seedFile: config.require("seedFile"),
-        seedFileOptions: { passphrase: await secret("pskcPassphrase"), preSharedKeyHex: await secret("pskcPreSharedKey") },
+        seedFileOptions: {
+            passphrase: await secret("pskcPassphrase"),
+            preSharedKeyHex: await secret("pskcPreSharedKey"),
+        },
         assignmentsFile: config.require("assignmentsFile"),
     });
     return { devices: fleet.summary };

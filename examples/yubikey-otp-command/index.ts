@@ -13,8 +13,17 @@ export default function yubikey() {
     const config = new pulumi.Config();
     const environmentId = config.require("environmentId");
     const serialNumber = config.require("serialNumber");
-    const token = new OathToken(serialNumber, { environmentId, serialNumber, secret: config.requireSecret("secretHex"), type: "HOTP" });
-    const device = new OathTokenDevice(serialNumber, { environmentId, username: config.require("username"), serialNumber: token.serialNumber });
+    const token = new OathToken(serialNumber, {
+        environmentId,
+        serialNumber,
+        secret: config.requireSecret("secretHex"),
+        type: "HOTP",
+    });
+    const device = new OathTokenDevice(serialNumber, {
+        environmentId,
+        username: config.require("username"),
+        serialNumber: token.serialNumber,
+    });
     const activation = new OathTokenActivation(serialNumber, {
         environmentId,
         userId: device.userId,

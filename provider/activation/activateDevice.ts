@@ -1,8 +1,8 @@
 import { AmbiguousOutcomeError, PingOneApiError } from "../client/errors";
-import { PingOneClient } from "../client/pingOneClient";
+import { type PingOneClient } from "../client/pingOneClient";
 import { backoffDelay } from "../client/retry";
 import { sleep } from "../client/requestPacer";
-import { MfaDevice } from "../client/types";
+import { type MfaDevice } from "../client/types";
 
 export interface ActivationRequest {
     environmentId: string;
@@ -16,9 +16,10 @@ export interface ActivationRequest {
 }
 
 /** Produces a code on demand, so nothing is spent on a device that needs none. */
-export type CodeSource = () => Promise<string>;
+type CodeSource = () => Promise<string>;
 
-const codeOf = (code: string | CodeSource): Promise<string> => (typeof code === "string" ? Promise.resolve(code) : code());
+const codeOf = (code: string | CodeSource): Promise<string> =>
+    typeof code === "string" ? Promise.resolve(code) : code();
 
 export interface ActivationOutcome {
     device: MfaDevice;
@@ -49,7 +50,11 @@ export interface ActivationHooks {
  * Looks before it writes: an ACTIVE device is adopted without spending an OTP, and an activate call
  * whose answer was lost is never repeated before reading what the device's status now is.
  */
-export async function activateOathTokenDevice(client: PingOneClient, request: ActivationRequest, hooks: ActivationHooks = {}): Promise<ActivationOutcome> {
+export async function activateOathTokenDevice(
+    client: PingOneClient,
+    request: ActivationRequest,
+    hooks: ActivationHooks = {},
+): Promise<ActivationOutcome> {
     const { environmentId, userId, deviceId } = request;
     const log = hooks.log ?? (() => undefined);
     const maxReconciles = hooks.maxReconciles ?? 3;
@@ -71,7 +76,9 @@ export async function activateOathTokenDevice(client: PingOneClient, request: Ac
         return { device, resynced: false, adopted: true, activateCalls };
     }
     if (device.status !== "ACTIVATION_REQUIRED") {
-        throw new ActivationError(`The ${where} has status ${device.status}; only ACTIVATION_REQUIRED devices can be activated.`);
+        throw new ActivationError(
+            `The ${where} has status ${device.status}; only ACTIVATION_REQUIRED devices can be activated.`,
+        );
     }
 
     /** Sends one OTP; after an ambiguous failure, reads the device and resends only if it is still waiting. */
@@ -79,7 +86,13 @@ export async function activateOathTokenDevice(client: PingOneClient, request: Ac
         for (let reconcile = 0; ; reconcile++) {
             try {
                 activateCalls++;
-                return await client.activateDevice(environmentId, userId, deviceId, otp, step === "nextOtp" ? true : request.oathResync);
+                return await client.activateDevice(
+                    environmentId,
+                    userId,
+                    deviceId,
+                    otp,
+                    step === "nextOtp" ? true : request.oathResync,
+                );
             } catch (error) {
                 if (!(error instanceof AmbiguousOutcomeError)) throw error;
                 if (reconcile >= maxReconciles) {
@@ -96,7 +109,9 @@ export async function activateOathTokenDevice(client: PingOneClient, request: Ac
                     return now;
                 }
                 if (!now) throw new ActivationError(`The ${where} disappeared while it was being activated.`, error);
-                log(`The answer to activating ${where} was lost and it is still ${now.status}: sending the ${step} again.`);
+                log(
+                    `The answer to activating ${where} was lost and it is still ${now.status}: sending the ${step} again.`,
+                );
             }
         }
     };
@@ -105,7 +120,8 @@ export async function activateOathTokenDevice(client: PingOneClient, request: Ac
         const activated = await send(await codeOf(request.otp), "otp");
         return { device: activated, resynced: false, adopted: false, activateCalls };
     } catch (error) {
-        if (!(error instanceof PingOneApiError && error.hasDetail("EXTRA_OTP_REQUIRED"))) throw explain(error, where, "otp");
+        if (!(error instanceof PingOneApiError && error.hasDetail("EXTRA_OTP_REQUIRED")))
+            throw explain(error, where, "otp");
     }
 
     // PingOne matched the OTP inside its resync window and wants the token's next code.
@@ -113,7 +129,7 @@ export async function activateOathTokenDevice(client: PingOneClient, request: Ac
         throw new ActivationError(
             `The token of ${where} needs a resync: PingOne accepted the OTP as the start of a resync and needs the token's next code. ` +
                 `Set nextOtp to the code the token shows right after this one (press the button again; for TOTP, the next time step) and run pulumi up again ` +
-                    `(or give the seed or an otpCommand, which supply the next code themselves).`,
+                `(or give the seed or an otpCommand, which supply the next code themselves).`,
         );
     }
     log(`PingOne asked for an extra OTP for ${where}: sending nextOtp to resync the token.`);
@@ -143,7 +159,10 @@ function explain(error: unknown, where: string, property: "otp" | "nextOtp"): Er
                 error,
             );
         }
-        return new ActivationError(`Activating the ${where} failed: PingOne answered ${error.status} ${codes}: ${error.envelope.message ?? ""}.${request}`, error);
+        return new ActivationError(
+            `Activating the ${where} failed: PingOne answered ${error.status} ${codes}: ${error.envelope.message ?? ""}.${request}`,
+            error,
+        );
     }
     return error instanceof Error ? error : new Error(String(error));
 }

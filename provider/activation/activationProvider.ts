@@ -1,11 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { ConnectionSettings } from "../client/connection";
-import { MfaDevice } from "../client/types";
+import { type ConnectionSettings } from "../client/connection";
+import { type MfaDevice } from "../client/types";
 import { clientFor, configureFromStack, logInfo } from "../providerHost";
 import { InputChecker, diffByKeys, isUnknown } from "../validation";
-import { ActivationRequest, activateOathTokenDevice } from "./activateDevice";
+import { type ActivationRequest, activateOathTokenDevice } from "./activateDevice";
 import { checkTokenShape } from "../inventory/oathTokenProvider";
-import { OtpSeed, SeedCodes, codesFromSeed } from "../otp/otpFromSeed";
+import { type OtpSeed, type SeedCodes, codesFromSeed } from "../otp/otpFromSeed";
 import { codeFromCommand } from "../otp/otpFromCommand";
 
 /** Inputs as the provider receives them: resolved, secrets as plain strings. */
@@ -43,7 +43,10 @@ const replaceKeys = ["environmentId", "userId", "deviceId"] as const;
 /** Properties that only change how the resource is managed. OTPs are one-shot and never diffed. */
 const updateKeys = ["deleteDeviceOnDestroy", "connection"] as const;
 
-export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTokenActivationInputs, OathTokenActivationOutputs> = {
+export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<
+    OathTokenActivationInputs,
+    OathTokenActivationOutputs
+> = {
     async configure(request) {
         configureFromStack(request);
     },
@@ -54,40 +57,67 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTo
         checker.pingOneId("userId", "PingOne user id");
         checker.pingOneId("deviceId", "id of the user's OATH_TOKEN device");
         const seed = news.seed as unknown;
-        const sources = [news.otp !== undefined || news.nextOtp !== undefined, seed !== undefined && seed !== null, news.otpCommand !== undefined];
+        const sources = [
+            news.otp !== undefined || news.nextOtp !== undefined,
+            seed !== undefined && seed !== null,
+            news.otpCommand !== undefined,
+        ];
         if (sources.filter(Boolean).length > 1) {
             checker.fail("otp", "Give the codes one way: otp (and nextOtp), or seed, or otpCommand.");
         }
         if (news.otpCommand !== undefined) {
             if (!isUnknown(news.otpCommand) && (typeof news.otpCommand !== "string" || news.otpCommand.trim() === "")) {
-                checker.fail("otpCommand", "otpCommand must be a shell command that prints the token's current code, e.g. `ykman oath accounts code -s 'PingOne:alice'`.");
+                checker.fail(
+                    "otpCommand",
+                    "otpCommand must be a shell command that prints the token's current code, e.g. `ykman oath accounts code -s 'PingOne:alice'`.",
+                );
             }
         } else if (seed !== undefined && seed !== null) {
             if (isUnknown(seed)) {
                 // Resolved at apply time.
             } else if (typeof seed !== "object" || Array.isArray(seed)) {
-                checker.fail("seed", "seed must be an object: { secret (hex), type (HOTP|TOTP), digits, algorithm, counter | timeStep }.");
+                checker.fail(
+                    "seed",
+                    "seed must be an object: { secret (hex), type (HOTP|TOTP), digits, algorithm, counter | timeStep }.",
+                );
             } else {
                 checkTokenShape(checker, seed as Record<string, unknown>, "seed.");
             }
         } else {
-            checker.otp("otp", true, "Set otp to the code the token shows now (press the button on a HOTP token), or give the token's seed.");
+            checker.otp(
+                "otp",
+                true,
+                "Set otp to the code the token shows now (press the button on a HOTP token), or give the token's seed.",
+            );
         }
         checker.otp("nextOtp", false, "Set nextOtp to the token's next code, or leave it out.");
         if (typeof news.otp === "string" && news.otp !== "" && !isUnknown(news.otp) && news.otp === news.nextOtp) {
-            checker.fail("nextOtp", "nextOtp must be the token's next code, not the same code as otp: press the button again (HOTP) or wait for the next time step (TOTP).");
+            checker.fail(
+                "nextOtp",
+                "nextOtp must be the token's next code, not the same code as otp: press the button again (HOTP) or wait for the next time step (TOTP).",
+            );
         }
         checker.boolean("oathResync");
         checker.boolean("deleteDeviceOnDestroy");
         checker.connection();
         return {
-            inputs: { ...news, oathResync: news.oathResync ?? true, deleteDeviceOnDestroy: news.deleteDeviceOnDestroy ?? false },
+            inputs: {
+                ...news,
+                oathResync: news.oathResync ?? true,
+                deleteDeviceOnDestroy: news.deleteDeviceOnDestroy ?? false,
+            },
             failures: checker.failures,
         };
     },
 
     async diff(_id, olds, news) {
-        return diffByKeys(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, replaceKeys, updateKeys, false);
+        return diffByKeys(
+            olds as unknown as Record<string, unknown>,
+            news as unknown as Record<string, unknown>,
+            replaceKeys,
+            updateKeys,
+            false,
+        );
     },
 
     async create(inputs) {
@@ -124,7 +154,9 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<OathTo
     async delete(id, props) {
         const where = `device ${id} of user ${props.userId} in environment ${props.environmentId}`;
         if (!props.deleteDeviceOnDestroy) {
-            logInfo(`An activation cannot be undone: the ${where} stays in PingOne, ACTIVE. Set deleteDeviceOnDestroy: true to delete the device on destroy.`);
+            logInfo(
+                `An activation cannot be undone: the ${where} stays in PingOne, ACTIVE. Set deleteDeviceOnDestroy: true to delete the device on destroy.`,
+            );
             return;
         }
         const client = await clientFor(props.connection, props.environmentId);

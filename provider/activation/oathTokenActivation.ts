@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionSettings } from "../client/connection";
+import { type ConnectionSettings } from "../client/connection";
 import { lazyProvider } from "../dynamic/lazyProvider";
 import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
-import { OtpSeed } from "../otp/otpFromSeed";
+import { type OtpSeed } from "../otp/otpFromSeed";
 
 /** A token seed as resource inputs. */
 export type OtpSeedArgs = { [K in keyof OtpSeed]: pulumi.Input<OtpSeed[K]> };
@@ -111,4 +111,3 @@ export class OathTokenActivation extends ModuleBackedResource {
         super("OathTokenActivation", "oathTokenActivationProvider", name, props, opts, ["connection"]);
     }
 }
-

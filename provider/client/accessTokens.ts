@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { ClientOptions } from "./clientOptions";
-import { Credentials } from "./connection";
+import { type ClientOptions } from "./clientOptions";
+import { type Credentials } from "./connection";
 import { ConnectionSettingsError } from "./errors";
-import { RequestPacer } from "./requestPacer";
-import { AttemptOutcome, describeNetworkError, parseRetryAfter, runWithRetries } from "./retry";
+import { type RequestPacer } from "./requestPacer";
+import { type AttemptOutcome, describeNetworkError, parseRetryAfter, runWithRetries } from "./retry";
 
 /** Hands out a valid access token; all callers of one process share it. */
 export interface AccessTokenSource {
@@ -43,50 +43,81 @@ class ClientCredentialsTokenSource implements AccessTokenSource {
     private async requestToken(): Promise<string> {
         const { clientId, clientSecret, environmentId } = this.credentials;
         const url = `${this.authUrl}/${encodeURIComponent(environmentId)}/as/token`;
-        const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64");
-        const token = await runWithRetries(this.options, async (): Promise<AttemptOutcome<{ value: string; lifetimeMs: number }>> => {
-            await this.pacer.acquire();
-            this.tokenRequests++;
-            let response: Response;
-            try {
-                response = await fetch(url, {
-                    method: "POST",
-                    headers: { Authorization: `Basic ${basic}`, "Content-Type": "application/x-www-form-urlencoded" },
-                    body: "grant_type=client_credentials",
-                    signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-                });
-            } catch (error) {
-                // Asking for a token changes nothing on the server, so any failure may be retried.
-                return { kind: "retry", error: new Error(`PingOne token request to ${url} failed: ${describeNetworkError(error)}`) };
-            }
-            const text = await response.text();
-            if (response.ok) {
-                const body = safeJson(text) as { access_token?: string; expires_in?: number } | undefined;
-                if (!body?.access_token) {
-                    return { kind: "fail", error: new Error(`PingOne token endpoint ${url} answered ${response.status} without an access_token.`) };
+        const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString(
+            "base64",
+        );
+        const token = await runWithRetries(
+            this.options,
+            async (): Promise<AttemptOutcome<{ value: string; lifetimeMs: number }>> => {
+                await this.pacer.acquire();
+                this.tokenRequests++;
+                let response: Response;
+                try {
+                    response = await fetch(url, {
+                        method: "POST",
+                        headers: {
+                            Authorization: `Basic ${basic}`,
+                            "Content-Type": "application/x-www-form-urlencoded",
+                        },
+                        body: "grant_type=client_credentials",
+                        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+                    });
+                } catch (error) {
+                    // Asking for a token changes nothing on the server, so any failure may be retried.
+                    return {
+                        kind: "retry",
+                        error: new Error(`PingOne token request to ${url} failed: ${describeNetworkError(error)}`),
+                    };
                 }
-                this.pacer.onSuccess();
-                return { kind: "done", value: { value: body.access_token, lifetimeMs: (body.expires_in ?? 3600) * 1000 } };
-            }
-            const error = safeJson(text) as { error?: string; error_description?: string; code?: string; message?: string } | undefined;
-            const reason = [error?.error ?? error?.code, error?.error_description ?? error?.message].filter(Boolean).join(": ");
-            if (response.status === 429) {
-                const wait = parseRetryAfter(response.headers.get("retry-after")) ?? 1000;
-                this.pacer.onRateLimited(wait);
-                return { kind: "retry", afterMs: wait, error: new Error(`PingOne token endpoint rate-limited the request (429).`) };
-            }
-            if (response.status === 408 || response.status >= 500) {
-                return { kind: "retry", error: new Error(`PingOne token endpoint ${url} answered ${response.status}${reason ? ` (${reason})` : ""}.`) };
-            }
-            return {
-                kind: "fail",
-                error: new ConnectionSettingsError(
-                    `PingOne rejected the client credentials of client ${clientId} in environment ${environmentId} ` +
-                        `(${response.status}${reason ? ` ${reason}` : ""}): check the client id, secret and environment id ` +
-                        `(PINGONE_CLIENT_ID / PINGONE_CLIENT_SECRET / PINGONE_ENVIRONMENT_ID or pingone:clientId / pingone:clientSecret / pingone:environmentId).`,
-                ),
-            };
-        });
+                const text = await response.text();
+                if (response.ok) {
+                    const body = safeJson(text) as { access_token?: string; expires_in?: number } | undefined;
+                    if (!body?.access_token) {
+                        return {
+                            kind: "fail",
+                            error: new Error(
+                                `PingOne token endpoint ${url} answered ${response.status} without an access_token.`,
+                            ),
+                        };
+                    }
+                    this.pacer.onSuccess();
+                    return {
+                        kind: "done",
+                        value: { value: body.access_token, lifetimeMs: (body.expires_in ?? 3600) * 1000 },
+                    };
+                }
+                const error = safeJson(text) as
+                    { error?: string; error_description?: string; code?: string; message?: string } | undefined;
+                const reason = [error?.error ?? error?.code, error?.error_description ?? error?.message]
+                    .filter(Boolean)
+                    .join(": ");
+                if (response.status === 429) {
+                    const wait = parseRetryAfter(response.headers.get("retry-after")) ?? 1000;
+                    this.pacer.onRateLimited(wait);
+                    return {
+                        kind: "retry",
+                        afterMs: wait,
+                        error: new Error(`PingOne token endpoint rate-limited the request (429).`),
+                    };
+                }
+                if (response.status === 408 || response.status >= 500) {
+                    return {
+                        kind: "retry",
+                        error: new Error(
+                            `PingOne token endpoint ${url} answered ${response.status}${reason ? ` (${reason})` : ""}.`,
+                        ),
+                    };
+                }
+                return {
+                    kind: "fail",
+                    error: new ConnectionSettingsError(
+                        `PingOne rejected the client credentials of client ${clientId} in environment ${environmentId} ` +
+                            `(${response.status}${reason ? ` ${reason}` : ""}): check the client id, secret and environment id ` +
+                            `(PINGONE_CLIENT_ID / PINGONE_CLIENT_SECRET / PINGONE_ENVIRONMENT_ID or pingone:clientId / pingone:clientSecret / pingone:environmentId).`,
+                    ),
+                };
+            },
+        );
         const renewIn = Math.max(token.lifetimeMs - renewMarginMs, token.lifetimeMs / 2);
         this.current = { value: token.value, renewAt: Date.now() + renewIn };
         return token.value;

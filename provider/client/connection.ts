@@ -48,7 +48,16 @@ export interface ResolvedConnection {
 }
 
 /** Every connection setting, in the order messages list them. */
-export const connectionFields: readonly ConnectionField[] = ["clientId", "clientSecret", "environmentId", "apiAccessToken", "regionCode", "apiUrl", "authUrl", "emulatorStateFile"];
+export const connectionFields: readonly ConnectionField[] = [
+    "clientId",
+    "clientSecret",
+    "environmentId",
+    "apiAccessToken",
+    "regionCode",
+    "apiUrl",
+    "authUrl",
+    "emulatorStateFile",
+];
 
 export function connectionSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SettingsSource {
     const apiHost = nonEmpty(env.PINGONE_API_SERVICE_HOSTNAME);
@@ -124,7 +133,11 @@ export function chosenEmulatorStateFile(sources: SettingsSource[]): string | und
 
 function credentialSourceOf(sources: SettingsSource[]): SettingsSource | undefined {
     return sources.find(
-        ({ settings: s }) => s.clientId !== undefined || s.clientSecret !== undefined || s.apiAccessToken !== undefined || s.emulatorStateFile !== undefined,
+        ({ settings: s }) =>
+            s.clientId !== undefined ||
+            s.clientSecret !== undefined ||
+            s.apiAccessToken !== undefined ||
+            s.emulatorStateFile !== undefined,
     );
 }
 
@@ -157,7 +170,10 @@ export function resolveConnection(sources: SettingsSource[], fallbackEnvironment
     }
     const resolvedApiUrl = trimSlash(apiUrl?.value ?? regionUrls.apiUrl);
     const resolvedAuthUrl = trimSlash(authUrl?.value ?? regionUrls.authUrl);
-    for (const [url, found] of [[resolvedApiUrl, apiUrl], [resolvedAuthUrl, authUrl]] as const) {
+    for (const [url, found] of [
+        [resolvedApiUrl, apiUrl],
+        [resolvedAuthUrl, authUrl],
+    ] as const) {
         if (found && !/^https?:\/\/[^/]+/.test(url)) {
             throw new ConnectionSettingsError(
                 `${found.source.names[found === apiUrl ? "apiUrl" : "authUrl"]} (${found.source.description}) is not an http(s) URL: "${url}".`,
@@ -181,13 +197,21 @@ export function resolveConnection(sources: SettingsSource[], fallbackEnvironment
                 `Both an access token (${names.apiAccessToken}) and client credentials (${names.clientId}) are set in ${description}: set one, not both.`,
             );
         }
-        return { apiUrl: resolvedApiUrl, authUrl: resolvedAuthUrl, credentials: { kind: "accessToken", accessToken: s.apiAccessToken } };
+        return {
+            apiUrl: resolvedApiUrl,
+            authUrl: resolvedAuthUrl,
+            credentials: { kind: "accessToken", accessToken: s.apiAccessToken },
+        };
     }
     if (s.clientId === undefined) {
-        throw new ConnectionSettingsError(`${names.clientSecret} is set in ${description} but ${names.clientId} is not: set ${names.clientId}.`);
+        throw new ConnectionSettingsError(
+            `${names.clientSecret} is set in ${description} but ${names.clientId} is not: set ${names.clientId}.`,
+        );
     }
     if (s.clientSecret === undefined) {
-        throw new ConnectionSettingsError(`${names.clientId} is set in ${description} but ${names.clientSecret} is not: set ${names.clientSecret}.`);
+        throw new ConnectionSettingsError(
+            `${names.clientId} is set in ${description} but ${names.clientSecret} is not: set ${names.clientSecret}.`,
+        );
     }
     const environmentId = s.environmentId ?? first("environmentId")?.value ?? fallbackEnvironmentId;
     if (!environmentId) {

@@ -1,8 +1,14 @@
-import { AccessTokenSource } from "./accessTokens";
-import { ClientOptions } from "./clientOptions";
-import { AmbiguousOutcomeError, PingOneApiError, PingOneErrorEnvelope } from "./errors";
-import { RequestPacer } from "./requestPacer";
-import { AttemptOutcome, describeNetworkError, isConnectionRefused, parseRetryAfter, runWithRetries } from "./retry";
+import { type AccessTokenSource } from "./accessTokens";
+import { type ClientOptions } from "./clientOptions";
+import { AmbiguousOutcomeError, PingOneApiError, type PingOneErrorEnvelope } from "./errors";
+import { type RequestPacer } from "./requestPacer";
+import {
+    type AttemptOutcome,
+    describeNetworkError,
+    isConnectionRefused,
+    parseRetryAfter,
+    runWithRetries,
+} from "./retry";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -77,7 +83,13 @@ export class PingOneHttpClient {
                 return { kind: "done", value: (text ? JSON.parse(text) : undefined) as T };
             }
             const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
-            const error = new PingOneApiError(response.status, request.method, request.path, parseEnvelope(text), retryAfterMs === undefined ? undefined : retryAfterMs / 1000);
+            const error = new PingOneApiError(
+                response.status,
+                request.method,
+                request.path,
+                parseEnvelope(text),
+                retryAfterMs === undefined ? undefined : retryAfterMs / 1000,
+            );
             if (response.status === 429) {
                 // Rate-limited requests were not carried out, so even writes go again, after Retry-After.
                 this.counters.rateLimited++;
@@ -93,7 +105,10 @@ export class PingOneHttpClient {
             }
             if (transientStatuses.has(response.status)) {
                 if (idempotent) return { kind: "retry", error };
-                return { kind: "fail", error: new AmbiguousOutcomeError(request.method, request.path, error.message, response.status) };
+                return {
+                    kind: "fail",
+                    error: new AmbiguousOutcomeError(request.method, request.path, error.message, response.status),
+                };
             }
             return { kind: "fail", error };
         });

@@ -1,10 +1,10 @@
 import { sharedAccessTokenSource } from "./accessTokens";
-import { ClientOptions } from "./clientOptions";
-import { ResolvedConnection } from "./connection";
+import { type ClientOptions } from "./clientOptions";
+import { type ResolvedConnection } from "./connection";
 import { PingOneApiError } from "./errors";
 import { PingOneHttpClient } from "./httpClient";
 import { sharedPacer } from "./requestPacer";
-import { Collection, MfaDevice, OathToken, OathTokenCreate, PingOneUser } from "./types";
+import { type Collection, type MfaDevice, type OathToken, type OathTokenCreate, type PingOneUser } from "./types";
 
 export const activateContentType = "application/vnd.pingidentity.device.activate+json";
 export const resyncContentType = "application/vnd.pingidentity.device.resync+json";
@@ -15,7 +15,10 @@ export class PingOneClient {
 
     /** A client sharing this process's token and pacing with every other client of the same connection. */
     static forConnection(connection: ResolvedConnection, options: ClientOptions): PingOneClient {
-        const pacer = sharedPacer(connection.apiUrl, { requestsPerSecond: options.requestsPerSecond, burst: options.burst });
+        const pacer = sharedPacer(connection.apiUrl, {
+            requestsPerSecond: options.requestsPerSecond,
+            burst: options.burst,
+        });
         const tokens = sharedAccessTokenSource(connection.authUrl, connection.credentials, options, pacer);
         return new PingOneClient(new PingOneHttpClient(connection.apiUrl, tokens, pacer, options));
     }
@@ -23,7 +26,9 @@ export class PingOneClient {
     // --- users
 
     async getUser(environmentId: string, userId: string): Promise<PingOneUser | undefined> {
-        return orUndefinedOn404(this.http.request<PingOneUser>({ method: "GET", path: `${env(environmentId)}/users/${seg(userId)}` }));
+        return orUndefinedOn404(
+            this.http.request<PingOneUser>({ method: "GET", path: `${env(environmentId)}/users/${seg(userId)}` }),
+        );
     }
 
     async findUserByUsername(environmentId: string, username: string): Promise<PingOneUser | undefined> {
@@ -38,7 +43,9 @@ export class PingOneClient {
     // --- MFA devices
 
     async getDevice(environmentId: string, userId: string, deviceId: string): Promise<MfaDevice | undefined> {
-        return orUndefinedOn404(this.http.request<MfaDevice>({ method: "GET", path: devicePath(environmentId, userId, deviceId) }));
+        return orUndefinedOn404(
+            this.http.request<MfaDevice>({ method: "GET", path: devicePath(environmentId, userId, deviceId) }),
+        );
     }
 
     async listDevices(environmentId: string, userId: string): Promise<MfaDevice[]> {
@@ -59,7 +66,13 @@ export class PingOneClient {
     }
 
     /** The activate call: not idempotent (an OTP is spent on success). */
-    async activateDevice(environmentId: string, userId: string, deviceId: string, otp: string, oathResync: boolean): Promise<MfaDevice> {
+    async activateDevice(
+        environmentId: string,
+        userId: string,
+        deviceId: string,
+        otp: string,
+        oathResync: boolean,
+    ): Promise<MfaDevice> {
         return this.http.request<MfaDevice>({
             method: "POST",
             path: devicePath(environmentId, userId, deviceId),
@@ -70,7 +83,13 @@ export class PingOneClient {
 
     /** Resolves false when the device was already gone. */
     async deleteDevice(environmentId: string, userId: string, deviceId: string): Promise<boolean> {
-        return (await orUndefinedOn404(this.http.request<void>({ method: "DELETE", path: devicePath(environmentId, userId, deviceId) }).then(() => true))) ?? false;
+        return (
+            (await orUndefinedOn404(
+                this.http
+                    .request<void>({ method: "DELETE", path: devicePath(environmentId, userId, deviceId) })
+                    .then(() => true),
+            )) ?? false
+        );
     }
 
     // --- OATH token inventory
@@ -81,7 +100,9 @@ export class PingOneClient {
     }
 
     async getOathToken(environmentId: string, tokenId: string): Promise<OathToken | undefined> {
-        return orUndefinedOn404(this.http.request<OathToken>({ method: "GET", path: `${env(environmentId)}/oathTokens/${seg(tokenId)}` }));
+        return orUndefinedOn404(
+            this.http.request<OathToken>({ method: "GET", path: `${env(environmentId)}/oathTokens/${seg(tokenId)}` }),
+        );
     }
 
     async findOathTokenBySerial(environmentId: string, serialNumber: string): Promise<OathToken | undefined> {
@@ -95,7 +116,13 @@ export class PingOneClient {
 
     /** Revokes the token (PingOne unpairs it). Resolves false when it was already gone. */
     async deleteOathToken(environmentId: string, tokenId: string): Promise<boolean> {
-        return (await orUndefinedOn404(this.http.request<void>({ method: "DELETE", path: `${env(environmentId)}/oathTokens/${seg(tokenId)}` }).then(() => true))) ?? false;
+        return (
+            (await orUndefinedOn404(
+                this.http
+                    .request<void>({ method: "DELETE", path: `${env(environmentId)}/oathTokens/${seg(tokenId)}` })
+                    .then(() => true),
+            )) ?? false
+        );
     }
 
     /** Two consecutive OTPs move the server's counter (HOTP) or drift (TOTP). */

@@ -1,11 +1,9 @@
-import { ClientOptions } from "./clientOptions";
+import { type ClientOptions } from "./clientOptions";
 import { sleep } from "./requestPacer";
 
 /** What one attempt decided: a value, a retry after a wait, or a final error. */
 export type AttemptOutcome<T> =
-    | { kind: "done"; value: T }
-    | { kind: "retry"; error: Error; afterMs?: number }
-    | { kind: "fail"; error: Error };
+    { kind: "done"; value: T } | { kind: "retry"; error: Error; afterMs?: number } | { kind: "fail"; error: Error };
 
 /**
  * Runs attempts until one is done or fails, bounded by `maxAttempts` and `maxRetryTimeMs`.
@@ -23,7 +21,7 @@ export async function runWithRetries<T>(
         const wait = outcome.afterMs ?? backoffDelay(n, options.baseDelayMs, options.maxDelayMs);
         const elapsed = Date.now() - started;
         if (n >= options.maxAttempts || elapsed + wait > options.maxRetryTimeMs) {
-            outcome.error.message += ` (gave up after ${n} attempt${n === 1 ? "" : "s"} in ${Math.round((elapsed) / 1000)} s)`;
+            outcome.error.message += ` (gave up after ${n} attempt${n === 1 ? "" : "s"} in ${Math.round(elapsed / 1000)} s)`;
             throw outcome.error;
         }
         await sleep(wait);

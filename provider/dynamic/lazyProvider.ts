@@ -1,10 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type * as hostEntry from "./hostEntry";
 
 /** The package subpath of `hostEntry`, as `package.json` `exports` names it. */
 export const hostEntrySpecifier = "pulumi-pingone-oath/provider-host";
 
 /** An export of `hostEntry`: checked by the compiler, so a resource cannot name a provider that is not there. */
-export type ProviderExportName = keyof typeof import("./hostEntry");
+export type ProviderExportName = keyof typeof hostEntry;
 
 /**
  * A dynamic provider whose serialized text only says where the real one lives, for your own
@@ -16,10 +17,13 @@ export type ProviderExportName = keyof typeof import("./hostEntry");
  * package; or the package's own folder), so a moved or re-cloned checkout runs its own code.
  */
 export function lazyProvider(exportName: ProviderExportName): pulumi.dynamic.ResourceProvider {
+    // Pulumi serializes this closure: `require` keeps it self-contained (no module captured by value).
+    /* eslint-disable @typescript-eslint/no-require-imports */
     const load = (): pulumi.dynamic.ResourceProvider => {
         const from = require("path").join(process.cwd(), "package.json");
         return require("module").createRequire(from)(hostEntrySpecifier)[exportName];
     };
+    /* eslint-enable @typescript-eslint/no-require-imports */
     return {
         configure: (req) => load().configure!(req),
         check: (olds, news) => load().check!(olds, news),

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { hostEntrySpecifier, ProviderExportName } from "./lazyProvider";
+import { hostEntrySpecifier, type ProviderExportName } from "./lazyProvider";
 
 /**
  * The `__provider` text the dynamic provider host loads: a CommonJS module whose `handler()` returns the
@@ -40,6 +40,11 @@ export abstract class ModuleBackedResource extends pulumi.CustomResource {
         secretOutputs: string[],
     ) {
         const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secretOutputs])];
-        super(`pulumi-nodejs:dynamic/pingone:${type}`, name, { ...props, __provider: providerModuleText(exportName) }, { ...opts, additionalSecretOutputs });
+        super(
+            `pulumi-nodejs:dynamic/pingone:${type}`,
+            name,
+            { ...props, __provider: providerModuleText(exportName) },
+            { ...opts, additionalSecretOutputs },
+        );
     }
 }

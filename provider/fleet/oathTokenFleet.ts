@@ -1,8 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgs, OathTokenActivation } from "../activation/oathTokenActivation";
+import { type ConnectionArgs, OathTokenActivation } from "../activation/oathTokenActivation";
 import { OathToken } from "../inventory/oathToken";
 import { OathTokenDevice } from "../pairing/oathTokenDevice";
-import { Assignment, SeedFileOptions, SeedProblem, TokenSeed, formatSeedProblem, loadAssignmentsFile, loadSeedFile } from "../seeds";
+import {
+    type Assignment,
+    type SeedFileOptions,
+    type SeedProblem,
+    type TokenSeed,
+    formatSeedProblem,
+    loadAssignmentsFile,
+    loadSeedFile,
+} from "../seeds";
 
 export interface OathTokenFleetArgs {
     /** The PingOne environment (UUID). */
@@ -53,10 +61,20 @@ export class OathTokenFleet extends pulumi.ComponentResource {
     /** Problems found in the inputs; each also logged as a warning. */
     readonly problems: SeedProblem[];
 
-    static fromFiles(name: string, args: OathTokenFleetFileArgs, opts?: pulumi.ComponentResourceOptions): OathTokenFleet {
+    static fromFiles(
+        name: string,
+        args: OathTokenFleetFileArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ): OathTokenFleet {
         const seeds = loadSeedFile(args.seedFile, args.seedFileOptions);
-        const assignments = args.assignmentsFile ? loadAssignmentsFile(args.assignmentsFile) : { assignments: [], problems: [] };
-        const fleet = new OathTokenFleet(name, { ...args, tokens: seeds.tokens, assignments: assignments.assignments }, opts);
+        const assignments = args.assignmentsFile
+            ? loadAssignmentsFile(args.assignmentsFile)
+            : { assignments: [], problems: [] };
+        const fleet = new OathTokenFleet(
+            name,
+            { ...args, tokens: seeds.tokens, assignments: assignments.assignments },
+            opts,
+        );
         fleet.report([...seeds.problems, ...assignments.problems]);
         return fleet;
     }
@@ -67,10 +85,14 @@ export class OathTokenFleet extends pulumi.ComponentResource {
         this.problems = [];
         const bySerial = new Map(args.tokens.map((t) => [t.serialNumber, t]));
         const assignmentBySerial = new Map<string, { username?: string; userId?: string }>();
-        for (const token of args.tokens) if (token.assignedTo) assignmentBySerial.set(token.serialNumber, token.assignedTo);
+        for (const token of args.tokens)
+            if (token.assignedTo) assignmentBySerial.set(token.serialNumber, token.assignedTo);
         for (const a of args.assignments ?? []) {
             if (!bySerial.has(a.serialNumber)) {
-                this.problems.push({ location: a.location, message: `Assignment of token ${a.serialNumber}: no such serial in the seed file; the row is skipped.` });
+                this.problems.push({
+                    location: a.location,
+                    message: `Assignment of token ${a.serialNumber}: no such serial in the seed file; the row is skipped.`,
+                });
                 continue;
             }
             assignmentBySerial.set(a.serialNumber, { username: a.username, userId: a.userId });
@@ -79,53 +101,69 @@ export class OathTokenFleet extends pulumi.ComponentResource {
         const rows: pulumi.Output<FleetDevice>[] = [];
         for (const seed of args.tokens) {
             const serial = seed.serialNumber;
-            const token = new OathToken(`${name}-${serial}`, {
-                environmentId: args.environmentId,
-                serialNumber: serial,
-                secret: seed.secretHex,
-                type: seed.type,
-                otpLength: seed.otpLength,
-                hashAlgorithm: seed.hashAlgorithm,
-                counter: seed.type === "HOTP" ? seed.counter ?? 0 : undefined,
-                timeStep: seed.type === "TOTP" ? seed.timeStep ?? 30 : undefined,
-                connection: args.connection,
-            }, child);
+            const token = new OathToken(
+                `${name}-${serial}`,
+                {
+                    environmentId: args.environmentId,
+                    serialNumber: serial,
+                    secret: seed.secretHex,
+                    type: seed.type,
+                    otpLength: seed.otpLength,
+                    hashAlgorithm: seed.hashAlgorithm,
+                    counter: seed.type === "HOTP" ? (seed.counter ?? 0) : undefined,
+                    timeStep: seed.type === "TOTP" ? (seed.timeStep ?? 30) : undefined,
+                    connection: args.connection,
+                },
+                child,
+            );
             this.tokens[serial] = token;
             const user = assignmentBySerial.get(serial);
             if (!user) continue;
-            const device = new OathTokenDevice(`${name}-${serial}-device`, {
-                environmentId: args.environmentId,
-                userId: user.userId,
-                username: user.userId ? undefined : user.username,
-                // From the token's output, so pairing waits for the inventory entry.
-                serialNumber: token.serialNumber,
-                connection: args.connection,
-            }, child);
+            const device = new OathTokenDevice(
+                `${name}-${serial}-device`,
+                {
+                    environmentId: args.environmentId,
+                    userId: user.userId,
+                    username: user.userId ? undefined : user.username,
+                    // From the token's output, so pairing waits for the inventory entry.
+                    serialNumber: token.serialNumber,
+                    connection: args.connection,
+                },
+                child,
+            );
             this.devices[serial] = device;
             if (args.activate === false) continue;
-            const activation = new OathTokenActivation(`${name}-${serial}-activation`, {
-                environmentId: args.environmentId,
-                userId: device.userId,
-                deviceId: device.deviceId,
-                seed: {
-                    secret: seed.secretHex,
-                    type: seed.type,
-                    digits: seed.otpLength,
-                    algorithm: seed.hashAlgorithm,
-                    counter: seed.counter,
-                    timeStep: seed.timeStep,
+            const activation = new OathTokenActivation(
+                `${name}-${serial}-activation`,
+                {
+                    environmentId: args.environmentId,
+                    userId: device.userId,
+                    deviceId: device.deviceId,
+                    seed: {
+                        secret: seed.secretHex,
+                        type: seed.type,
+                        digits: seed.otpLength,
+                        algorithm: seed.hashAlgorithm,
+                        counter: seed.counter,
+                        timeStep: seed.timeStep,
+                    },
+                    deleteDeviceOnDestroy: false,
+                    connection: args.connection,
                 },
-                deleteDeviceOnDestroy: false,
-                connection: args.connection,
-            }, child);
+                child,
+            );
             this.activations[serial] = activation;
-            rows.push(pulumi.all([activation.status, activation.resynced, device.deviceId]).apply(([status, resynced, deviceId]) => ({
-                serialNumber: serial,
-                user: user.username ?? user.userId ?? "",
-                deviceId,
-                status,
-                resynced,
-            })));
+            rows.push(
+                pulumi
+                    .all([activation.status, activation.resynced, device.deviceId])
+                    .apply(([status, resynced, deviceId]) => ({
+                        serialNumber: serial,
+                        user: user.username ?? user.userId ?? "",
+                        deviceId,
+                        status,
+                        resynced,
+                    })),
+            );
         }
         this.summary = pulumi.all(rows);
         this.report(this.problems);

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgs } from "../activation/oathTokenActivation";
+import { type ConnectionArgs } from "../activation/oathTokenActivation";
 import { lazyProvider } from "../dynamic/lazyProvider";
 import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
 

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { ConnectionSettings } from "../client/connection";
+import { type ConnectionSettings } from "../client/connection";
 import { AmbiguousOutcomeError, PingOneApiError } from "../client/errors";
-import { PingOneClient } from "../client/pingOneClient";
-import { OathHashAlgorithm, OathToken, OathTokenCreate, OathTokenType } from "../client/types";
+import { type PingOneClient } from "../client/pingOneClient";
+import { type OathHashAlgorithm, type OathToken, type OathTokenCreate, type OathTokenType } from "../client/types";
 import { clientFor, configureFromStack, logInfo } from "../providerHost";
 import { InputChecker, diffByKeys, isUnknown } from "../validation";
 
@@ -35,7 +35,15 @@ export interface OathTokenOutputs {
     connection?: ConnectionSettings;
 }
 
-const replaceKeys = ["environmentId", "serialNumber", "secret", "type", "otpLength", "hashAlgorithm", "timeStep"] as const;
+const replaceKeys = [
+    "environmentId",
+    "serialNumber",
+    "secret",
+    "type",
+    "otpLength",
+    "hashAlgorithm",
+    "timeStep",
+] as const;
 
 export const oathTokenProvider: pulumi.dynamic.ResourceProvider<OathTokenInputs, OathTokenOutputs> = {
     async configure(request) {
@@ -62,7 +70,13 @@ export const oathTokenProvider: pulumi.dynamic.ResourceProvider<OathTokenInputs,
     },
 
     async diff(_id, olds, news) {
-        return diffByKeys(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, replaceKeys, ["connection"], true);
+        return diffByKeys(
+            olds as unknown as Record<string, unknown>,
+            news as unknown as Record<string, unknown>,
+            replaceKeys,
+            ["connection"],
+            true,
+        );
     },
 
     async create(inputs) {
@@ -82,14 +96,21 @@ export const oathTokenProvider: pulumi.dynamic.ResourceProvider<OathTokenInputs,
     async update(id, olds, news) {
         const client = await clientFor(news.connection, news.environmentId);
         const token = await client.getOathToken(news.environmentId, id);
-        if (!token) throw new Error(`OATH token ${news.serialNumber} (${id}) no longer exists in PingOne: run pulumi refresh, then pulumi up.`);
+        if (!token)
+            throw new Error(
+                `OATH token ${news.serialNumber} (${id}) no longer exists in PingOne: run pulumi refresh, then pulumi up.`,
+            );
         return { outs: outputsOf(news, token, olds.adopted) };
     },
 
     async delete(id, props) {
         const client = await clientFor(props.connection, props.environmentId);
         const deleted = await client.deleteOathToken(props.environmentId, id);
-        logInfo(deleted ? `Revoked OATH token ${props.serialNumber} (${id}).` : `OATH token ${props.serialNumber} (${id}) was already gone.`);
+        logInfo(
+            deleted
+                ? `Revoked OATH token ${props.serialNumber} (${id}).`
+                : `OATH token ${props.serialNumber} (${id}) was already gone.`,
+        );
     },
 };
 
@@ -98,47 +119,70 @@ export function checkTokenShape(checker: InputChecker, n: Record<string, unknown
     const p = (name: string) => `${prefix}${name}`;
     const serial = n.serialNumber;
     if (prefix === "" && !isUnknown(serial)) {
-        if (typeof serial !== "string" || serial === "") checker.fail("serialNumber", "serialNumber is required: the serial printed on the token.");
-        else if (!/^[A-Za-z0-9]{1,50}$/.test(serial)) checker.fail("serialNumber", `serialNumber must be 1 to 50 letters and digits (PingOne's rule); got "${serial.slice(0, 60)}".`);
+        if (typeof serial !== "string" || serial === "")
+            checker.fail("serialNumber", "serialNumber is required: the serial printed on the token.");
+        else if (!/^[A-Za-z0-9]{1,50}$/.test(serial))
+            checker.fail(
+                "serialNumber",
+                `serialNumber must be 1 to 50 letters and digits (PingOne's rule); got "${serial.slice(0, 60)}".`,
+            );
     }
     const secret = n.secret;
     if (!isUnknown(secret)) {
-        if (typeof secret !== "string" || secret === "") checker.fail(p("secret"), `${p("secret")} is required: the token's seed in hex.`);
+        if (typeof secret !== "string" || secret === "")
+            checker.fail(p("secret"), `${p("secret")} is required: the token's seed in hex.`);
         else if (!/^[0-9a-fA-F]+$/.test(secret) || secret.length % 2 !== 0) {
-            checker.fail(p("secret"), `${p("secret")} must be hex (PingOne wants hex; convert base32 or base64 seeds first, as the seed-file loaders do).`);
-        } else if (secret.length > 200) checker.fail(p("secret"), `${p("secret")} is ${secret.length} hex digits; PingOne accepts at most 200.`);
+            checker.fail(
+                p("secret"),
+                `${p("secret")} must be hex (PingOne wants hex; convert base32 or base64 seeds first, as the seed-file loaders do).`,
+            );
+        } else if (secret.length > 200)
+            checker.fail(p("secret"), `${p("secret")} is ${secret.length} hex digits; PingOne accepts at most 200.`);
     }
     const type = n.type;
-    if (!isUnknown(type) && type !== "HOTP" && type !== "TOTP") checker.fail(p("type"), `${p("type")} must be "HOTP" or "TOTP".`);
+    if (!isUnknown(type) && type !== "HOTP" && type !== "TOTP")
+        checker.fail(p("type"), `${p("type")} must be "HOTP" or "TOTP".`);
     const lengthKey = prefix ? "digits" : "otpLength";
     const length = n[lengthKey];
-    if (length !== undefined && !isUnknown(length) && length !== 6 && length !== 8) checker.fail(p(lengthKey), `${p(lengthKey)} must be 6 or 8.`);
+    if (length !== undefined && !isUnknown(length) && length !== 6 && length !== 8)
+        checker.fail(p(lengthKey), `${p(lengthKey)} must be 6 or 8.`);
     const hashKey = prefix ? "algorithm" : "hashAlgorithm";
     const hash = n[hashKey];
     if (hash !== undefined && !isUnknown(hash)) {
-        if (!["HmacSHA1", "HmacSHA256", "HmacSHA512"].includes(hash as string)) checker.fail(p(hashKey), `${p(hashKey)} must be HmacSHA1, HmacSHA256 or HmacSHA512.`);
-        else if (type === "HOTP" && hash !== "HmacSHA1") checker.fail(p(hashKey), `HOTP tokens are HmacSHA1 only in PingOne; remove ${p(hashKey)} or use a TOTP token.`);
+        if (!["HmacSHA1", "HmacSHA256", "HmacSHA512"].includes(hash as string))
+            checker.fail(p(hashKey), `${p(hashKey)} must be HmacSHA1, HmacSHA256 or HmacSHA512.`);
+        else if (type === "HOTP" && hash !== "HmacSHA1")
+            checker.fail(
+                p(hashKey),
+                `HOTP tokens are HmacSHA1 only in PingOne; remove ${p(hashKey)} or use a TOTP token.`,
+            );
     }
     const counter = n.counter;
     if (counter !== undefined && !isUnknown(counter) && (!Number.isInteger(counter) || (counter as number) < 0)) {
         checker.fail(p("counter"), `${p("counter")} must be a whole number ≥ 0.`);
     }
     const step = n.timeStep;
-    if (step !== undefined && !isUnknown(step) && step !== 30 && step !== 60) checker.fail(p("timeStep"), `${p("timeStep")} must be 30 or 60 seconds.`);
+    if (step !== undefined && !isUnknown(step) && step !== 30 && step !== 60)
+        checker.fail(p("timeStep"), `${p("timeStep")} must be 30 or 60 seconds.`);
 }
 
 /**
  * Creating is not idempotent, but PingOne refuses a second token with the same serial, so the create
  * goes first (no read on the happy path) and a refusal or an unclear answer leads to a look-up by serial.
  */
-async function createOrAdopt(client: PingOneClient, inputs: OathTokenInputs): Promise<{ token: OathToken; adopted: boolean }> {
+async function createOrAdopt(
+    client: PingOneClient,
+    inputs: OathTokenInputs,
+): Promise<{ token: OathToken; adopted: boolean }> {
     const body: OathTokenCreate = {
         serialNumber: inputs.serialNumber,
         secret: inputs.secret.toLowerCase(),
         type: inputs.type,
         otpLength: inputs.otpLength ?? 6,
         hashAlgorithm: inputs.hashAlgorithm ?? "HmacSHA1",
-        ...(inputs.type === "HOTP" ? { hotp: { counter: inputs.counter ?? 0 } } : { totp: { timeStep: inputs.timeStep ?? 30 } }),
+        ...(inputs.type === "HOTP"
+            ? { hotp: { counter: inputs.counter ?? 0 } }
+            : { totp: { timeStep: inputs.timeStep ?? 30 } }),
     };
     for (let attempt = 1; ; attempt++) {
         try {
@@ -146,7 +190,10 @@ async function createOrAdopt(client: PingOneClient, inputs: OathTokenInputs): Pr
         } catch (error) {
             const ambiguous = error instanceof AmbiguousOutcomeError;
             const raced = error instanceof PingOneApiError && error.hasDetail("UNIQUENESS_VIOLATION");
-            if (!ambiguous && !raced) throw new Error(`Creating OATH token ${inputs.serialNumber} failed: ${(error as Error).message}`, { cause: error });
+            if (!ambiguous && !raced)
+                throw new Error(`Creating OATH token ${inputs.serialNumber} failed: ${(error as Error).message}`, {
+                    cause: error,
+                });
             const now = await client.findOathTokenBySerial(inputs.environmentId, inputs.serialNumber);
             if (now) {
                 if (raced) logInfo(`OATH token ${inputs.serialNumber} already exists in PingOne (${now.id}): adopted.`);
@@ -165,8 +212,8 @@ function outputsOf(inputs: OathTokenInputs, token: OathToken, adopted: boolean):
         type: token.type,
         otpLength: token.otpLength ?? inputs.otpLength,
         hashAlgorithm: token.hashAlgorithm ?? inputs.hashAlgorithm,
-        counter: token.type === "HOTP" ? token.hotp?.counter ?? inputs.counter : undefined,
-        timeStep: token.type === "TOTP" ? token.totp?.timeStep ?? inputs.timeStep : undefined,
+        counter: token.type === "HOTP" ? (token.hotp?.counter ?? inputs.counter) : undefined,
+        timeStep: token.type === "TOTP" ? (token.totp?.timeStep ?? inputs.timeStep) : undefined,
         drift: token.totp?.drift,
         adopted,
         connection: inputs.connection,

@@ -9,14 +9,24 @@ export function codeFromCommand(command: string, timeoutMs = 60_000): Promise<st
     return new Promise((resolve, reject) => {
         execFile("/bin/sh", ["-c", command], { timeout: timeoutMs, maxBuffer: 64 * 1024 }, (error, stdout, stderr) => {
             if (error) {
-                const why = error.killed ? `timed out after ${timeoutMs / 1000} s` : `failed (${error.code ?? error.signal})`;
-                reject(new Error(`The otpCommand \`${command}\` ${why}: ${String(stderr).trim().slice(0, 300) || "no error output"}`));
+                const why = error.killed
+                    ? `timed out after ${timeoutMs / 1000} s`
+                    : `failed (${error.code ?? error.signal})`;
+                reject(
+                    new Error(
+                        `The otpCommand \`${command}\` ${why}: ${String(stderr).trim().slice(0, 300) || "no error output"}`,
+                    ),
+                );
                 return;
             }
             // The last 6-8 digit group: ykman prints either the bare code (-s) or "NAME  CODE".
             const codes = String(stdout).match(/\b\d{6,8}\b/g);
             if (!codes) {
-                reject(new Error(`The otpCommand \`${command}\` printed no 6 to 8 digit code; it should print the token's current code.`));
+                reject(
+                    new Error(
+                        `The otpCommand \`${command}\` printed no 6 to 8 digit code; it should print the token's current code.`,
+                    ),
+                );
                 return;
             }
             resolve(codes[codes.length - 1]);

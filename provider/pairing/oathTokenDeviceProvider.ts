@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { ConnectionSettings } from "../client/connection";
+import { type ConnectionSettings } from "../client/connection";
 import { AmbiguousOutcomeError, PingOneApiError } from "../client/errors";
-import { PingOneClient } from "../client/pingOneClient";
-import { MfaDevice } from "../client/types";
+import { type PingOneClient } from "../client/pingOneClient";
+import { type MfaDevice } from "../client/types";
 import { clientFor, configureFromStack, logInfo } from "../providerHost";
 import { InputChecker, diffByKeys, isUnknown } from "../validation";
 
@@ -39,13 +39,19 @@ export const oathTokenDeviceProvider: pulumi.dynamic.ResourceProvider<OathTokenD
         checker.pingOneId("environmentId", "PingOne environment id");
         const hasId = n.userId !== undefined && n.userId !== "";
         const hasName = n.username !== undefined && n.username !== "";
-        if (!hasId && !hasName) checker.fail("userId", "Set userId (the user's UUID) or username (looked up in the environment).");
-        if (hasId && hasName && !isUnknown(n.userId) && !isUnknown(n.username)) checker.fail("username", "Set userId or username, not both.");
+        if (!hasId && !hasName)
+            checker.fail("userId", "Set userId (the user's UUID) or username (looked up in the environment).");
+        if (hasId && hasName && !isUnknown(n.userId) && !isUnknown(n.username))
+            checker.fail("username", "Set userId or username, not both.");
         if (hasId) checker.pingOneId("userId", "PingOne user id");
-        if (hasName && !isUnknown(n.username) && typeof n.username !== "string") checker.fail("username", "username must be a string.");
+        if (hasName && !isUnknown(n.username) && typeof n.username !== "string")
+            checker.fail("username", "username must be a string.");
         const serial = n.serialNumber;
         if (!isUnknown(serial) && (typeof serial !== "string" || !/^[A-Za-z0-9]{1,50}$/.test(serial))) {
-            checker.fail("serialNumber", "serialNumber is required: 1 to 50 letters and digits, the serial of a token in the environment's OATH inventory.");
+            checker.fail(
+                "serialNumber",
+                "serialNumber is required: 1 to 50 letters and digits, the serial of a token in the environment's OATH inventory.",
+            );
         }
         checker.connection();
         return { inputs: news, failures: checker.failures };
@@ -77,14 +83,21 @@ export const oathTokenDeviceProvider: pulumi.dynamic.ResourceProvider<OathTokenD
     async update(id, olds, news) {
         const client = await clientFor(news.connection, news.environmentId);
         const device = await client.getDevice(news.environmentId, olds.userId, id);
-        if (!device) throw new Error(`Device ${id} of user ${olds.userId} no longer exists in PingOne: run pulumi refresh, then pulumi up.`);
+        if (!device)
+            throw new Error(
+                `Device ${id} of user ${olds.userId} no longer exists in PingOne: run pulumi refresh, then pulumi up.`,
+            );
         return { outs: outputsOf(news, olds.userId, device, olds.adopted) };
     },
 
     async delete(id, props) {
         const client = await clientFor(props.connection, props.environmentId);
         const deleted = await client.deleteDevice(props.environmentId, props.userId, id);
-        logInfo(deleted ? `Removed device ${id} (token ${props.serialNumber}) from user ${props.userId}.` : `Device ${id} of user ${props.userId} was already gone.`);
+        logInfo(
+            deleted
+                ? `Removed device ${id} (token ${props.serialNumber}) from user ${props.userId}.`
+                : `Device ${id} of user ${props.userId} was already gone.`,
+        );
     },
 };
 
@@ -92,7 +105,10 @@ async function resolveUserId(client: PingOneClient, inputs: OathTokenDeviceInput
     // A given id is not read first: pairing answers 404 if the user does not exist.
     if (inputs.userId) return inputs.userId;
     const user = await client.findUserByUsername(inputs.environmentId, inputs.username!);
-    if (!user) throw new Error(`No user named "${inputs.username}" in environment ${inputs.environmentId}: check the username (assignments file) or create the user first.`);
+    if (!user)
+        throw new Error(
+            `No user named "${inputs.username}" in environment ${inputs.environmentId}: check the username (assignments file) or create the user first.`,
+        );
     return user.id;
 }
 
@@ -105,11 +121,18 @@ function findPaired(devices: MfaDevice[], serialNumber: string): MfaDevice | und
  * (no read on the happy path); a refusal or an unclear answer leads to a look at the user's devices, and
  * a device with this serial there is adopted. No retry or re-run leaves two devices.
  */
-async function pairOrAdopt(client: PingOneClient, inputs: OathTokenDeviceInputs, userId: string): Promise<{ device: MfaDevice; adopted: boolean }> {
+async function pairOrAdopt(
+    client: PingOneClient,
+    inputs: OathTokenDeviceInputs,
+    userId: string,
+): Promise<{ device: MfaDevice; adopted: boolean }> {
     const who = `user ${inputs.username ?? userId}`;
     for (let attempt = 1; ; attempt++) {
         try {
-            return { device: await client.createOathTokenDevice(inputs.environmentId, userId, inputs.serialNumber), adopted: false };
+            return {
+                device: await client.createOathTokenDevice(inputs.environmentId, userId, inputs.serialNumber),
+                adopted: false,
+            };
         } catch (error) {
             const ambiguous = error instanceof AmbiguousOutcomeError;
             const paired = error instanceof PingOneApiError && error.hasDetail("UNIQUENESS_VIOLATION");
@@ -130,21 +153,38 @@ function explainPairingError(error: unknown, serialNumber: string, who: string):
     if (!(error instanceof PingOneApiError)) return error instanceof Error ? error : new Error(String(error));
     const ref = error.requestId ? ` PingOne request id: ${error.requestId}.` : "";
     if (error.hasDetail("LIMIT_EXCEEDED")) {
-        return new Error(`Cannot pair token ${serialNumber} with ${who}: the user already has the most MFA devices PingOne allows (maxAllowedDevices in the MFA policy). Remove an old device or raise the limit.${ref}`, { cause: error });
+        return new Error(
+            `Cannot pair token ${serialNumber} with ${who}: the user already has the most MFA devices PingOne allows (maxAllowedDevices in the MFA policy). Remove an old device or raise the limit.${ref}`,
+            { cause: error },
+        );
     }
     if (error.hasDetail("UNIQUENESS_VIOLATION")) {
-        return new Error(`Cannot pair token ${serialNumber} with ${who}: the token is already paired with another device or user. Unpair it first.${ref}`, { cause: error });
+        return new Error(
+            `Cannot pair token ${serialNumber} with ${who}: the token is already paired with another device or user. Unpair it first.${ref}`,
+            { cause: error },
+        );
     }
     if (error.status === 404) {
-        return new Error(`Cannot pair token ${serialNumber} with ${who}: PingOne has no such user in this environment. Check userId/username.${ref}`, { cause: error });
+        return new Error(
+            `Cannot pair token ${serialNumber} with ${who}: PingOne has no such user in this environment. Check userId/username.${ref}`,
+            { cause: error },
+        );
     }
     if (error.hasDetail("INVALID_VALUE")) {
-        return new Error(`Cannot pair token ${serialNumber} with ${who}: PingOne does not know that serial. Add it to the OATH token inventory first (OathToken).${ref} (${error.message})`, { cause: error });
+        return new Error(
+            `Cannot pair token ${serialNumber} with ${who}: PingOne does not know that serial. Add it to the OATH token inventory first (OathToken).${ref} (${error.message})`,
+            { cause: error },
+        );
     }
     return new Error(`Pairing token ${serialNumber} with ${who} failed: ${error.message}`, { cause: error });
 }
 
-function outputsOf(inputs: Pick<OathTokenDeviceInputs, "environmentId" | "username" | "serialNumber" | "connection">, userId: string, device: MfaDevice, adopted: boolean): OathTokenDeviceOutputs {
+function outputsOf(
+    inputs: Pick<OathTokenDeviceInputs, "environmentId" | "username" | "serialNumber" | "connection">,
+    userId: string,
+    device: MfaDevice,
+    adopted: boolean,
+): OathTokenDeviceOutputs {
     const outs = {
         environmentId: inputs.environmentId,
         userId,

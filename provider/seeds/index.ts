@@ -4,7 +4,13 @@
 export * from "./types";
 export { parsePskc } from "./pskc";
 export { parseSeedCsv, CSV_FORMATS } from "./csv";
-export { loadSeedFile, parseSeedText, SEED_FILE_FORMATS, type SeedFileOptions, type SeedFileFormat } from "./loadSeedFile";
+export {
+    loadSeedFile,
+    parseSeedText,
+    SEED_FILE_FORMATS,
+    type SeedFileOptions,
+    type SeedFileFormat,
+} from "./loadSeedFile";
 export { parseAssignments, loadAssignmentsFile } from "./assignments";
 export { base32ToHex, hexSecretToHex } from "./secretEncoding";
 export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOKENS } from "./files";

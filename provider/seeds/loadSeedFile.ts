@@ -12,8 +12,8 @@ import { seedFileError, type PskcOptions, type SeedCsvFormat, type SeedCsvOption
 export type SeedFileFormat = SeedCsvFormat | "pskc";
 
 export type SeedFileOptions = PskcOptions & {
-  /** "auto" (default) detects from the content; "pskc" or a CSV layout forces one. */
-  format?: SeedFileFormat | "auto";
+    /** "auto" (default) detects from the content; "pskc" or a CSV layout forces one. */
+    format?: SeedFileFormat | "auto";
 };
 
 export const SEED_FILE_FORMATS: readonly SeedFileFormat[] = ["pskc", ...CSV_FORMATS];
@@ -21,38 +21,41 @@ export const SEED_FILE_FORMATS: readonly SeedFileFormat[] = ["pskc", ...CSV_FORM
 const PSKC_EXTENSIONS = new Set([".xml", ".pskc", ".pskcxml"]);
 
 export function loadSeedFile(path: string, options: SeedFileOptions = {}): SeedLoadResult {
-  const file = options.file ?? path;
-  const format = options.format ?? "auto";
-  if (format !== "auto" && !SEED_FILE_FORMATS.includes(format)) {
-    throw seedFileError(file, `unknown seed file format "${String(format)}": ` +
-        `use one of ${SEED_FILE_FORMATS.join(", ")} or "auto"`, "layout");
-  }
-  const text = readTextFile(path, "seed", options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-  return parseSeedText(text, { ...options, file, format }, extname(path).toLowerCase());
+    const file = options.file ?? path;
+    const format = options.format ?? "auto";
+    if (format !== "auto" && !SEED_FILE_FORMATS.includes(format)) {
+        throw seedFileError(
+            file,
+            `unknown seed file format "${String(format)}": ` + `use one of ${SEED_FILE_FORMATS.join(", ")} or "auto"`,
+            "layout",
+        );
+    }
+    const text = readTextFile(path, "seed", options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    return parseSeedText(text, { ...options, file, format }, extname(path).toLowerCase());
 }
 
 /** The same decision on text already in memory (the extension, if known, only sharpens messages). */
 export function parseSeedText(text: string, options: SeedFileOptions = {}, extension = ""): SeedLoadResult {
-  const file = options.file ?? "<seeds>";
-  const format = options.format ?? "auto";
-  const isXml = /^\s*</.test(text.replace(/^\uFEFF/, ""));
-  if (format === "pskc" || (format === "auto" && isXml)) {
-    const pskcOptions: PskcOptions = { file };
-    for (const key of ["preSharedKeyHex", "passphrase", "ivHex", "now", "defaults", "maxTokens"] as const) {
-      if (options[key] !== undefined) (pskcOptions as Record<string, unknown>)[key] = options[key];
+    const file = options.file ?? "<seeds>";
+    const format = options.format ?? "auto";
+    const isXml = /^\s*</.test(text.replace(/^\uFEFF/, ""));
+    if (format === "pskc" || (format === "auto" && isXml)) {
+        const pskcOptions: PskcOptions = { file };
+        for (const key of ["preSharedKeyHex", "passphrase", "ivHex", "now", "defaults", "maxTokens"] as const) {
+            if (options[key] !== undefined) (pskcOptions as Record<string, unknown>)[key] = options[key];
+        }
+        return parsePskc(text, pskcOptions);
     }
-    return parsePskc(text, pskcOptions);
-  }
-  if (format === "auto" && PSKC_EXTENSIONS.has(extension)) {
-    throw seedFileError(
-      file,
-      `the file is named ${extension} but its content is not XML, so it is not PSKC; if it is a CSV seed file, ` +
-        `rename it or pass the format option`,
-      "layout",
-    );
-  }
-  const csvOptions: SeedCsvOptions = { file, format };
-  if (options.defaults !== undefined) csvOptions.defaults = options.defaults;
-  if (options.maxTokens !== undefined) csvOptions.maxTokens = options.maxTokens;
-  return parseSeedCsv(text, csvOptions);
+    if (format === "auto" && PSKC_EXTENSIONS.has(extension)) {
+        throw seedFileError(
+            file,
+            `the file is named ${extension} but its content is not XML, so it is not PSKC; if it is a CSV seed file, ` +
+                `rename it or pass the format option`,
+            "layout",
+        );
+    }
+    const csvOptions: SeedCsvOptions = { file, format };
+    if (options.defaults !== undefined) csvOptions.defaults = options.defaults;
+    if (options.maxTokens !== undefined) csvOptions.maxTokens = options.maxTokens;
+    return parseSeedCsv(text, csvOptions);
 }

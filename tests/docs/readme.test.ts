@@ -37,7 +37,10 @@ describe("README code", function () {
             });
             const problems = ts
                 .getPreEmitDiagnostics(program)
-                .map((d) => `${d.file ? path.basename(d.file.fileName) : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+                .map(
+                    (d) =>
+                        `${d.file ? path.basename(d.file.fileName) : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+                );
             assert.deepEqual(problems, []);
         } finally {
             fs.rmSync(folder, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CliResult, PulumiProject, processesUnder, pulumiBinary } from "../../scripts/pulumiCli";
+import { type CliResult, type PulumiProject, processesUnder, pulumiBinary } from "../../scripts/pulumiCli";
 
 /** Shared by the CLI end-to-end suites: skipping without a CLI, a scratch folder, step timings. */
 
@@ -13,7 +13,8 @@ export function requireCli(context: Mocha.Context): void {
     try {
         pulumiBinary();
     } catch (error) {
-        if (process.env.CI) throw new Error(`The Pulumi CLI is required in CI: ${(error as Error).message}`);
+        if (process.env.CI)
+            throw new Error(`The Pulumi CLI is required in CI: ${(error as Error).message}`, { cause: error });
         console.log("    skipped: no Pulumi CLI (run scripts/ensure-pulumi.sh, which needs Go, or install the CLI)");
         context.skip();
     }
@@ -43,7 +44,7 @@ export class StepTimes {
 }
 
 /** After a CLI command returns, nothing it started may live on in the project folder (polls up to 5 s). */
-export async function assertNothingLeftRunning(dir: string, after: string): Promise<void> {
+async function assertNothingLeftRunning(dir: string, after: string): Promise<void> {
     let left = processesUnder(dir);
     for (let i = 0; i < 50 && left.length > 0; i++) {
         await sleep(100);
@@ -53,7 +54,12 @@ export async function assertNothingLeftRunning(dir: string, after: string): Prom
 }
 
 /** Runs a step, records its time and checks that it left no process behind. */
-export async function step(project: PulumiProject, times: StepTimes, label: string, args: string[]): Promise<CliResult> {
+export async function step(
+    project: PulumiProject,
+    times: StepTimes,
+    label: string,
+    args: string[],
+): Promise<CliResult> {
     const result = times.record(label, await project.run(args));
     await assertNothingLeftRunning(project.dir, `pulumi ${args.join(" ")}`);
     return result;
@@ -63,7 +69,9 @@ export async function step(project: PulumiProject, times: StepTimes, label: stri
 export function resourceSummary(output: string): Record<string, number> {
     const block = output.slice(output.lastIndexOf("Resources:"));
     const counts: Record<string, number> = {};
-    for (const match of block.matchAll(/^\s+[+~-]?\s*(\d+) (created|unchanged|deleted|updated|replaced|to create|to delete)\b/gm)) {
+    for (const match of block.matchAll(
+        /^\s+[+~-]?\s*(\d+) (created|unchanged|deleted|updated|replaced|to create|to delete)\b/gm,
+    )) {
         counts[match[2]] = Number(match[1]);
     }
     return counts;

@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PingOneEmulator } from "../../emulator";
 import { OathTokenActivation, OathTokenDevice } from "../../provider";
-import { LocalStack, openLocalStack, pulumiCli, readBackendFiles } from "../../scripts/localStack";
+import { type LocalStack, openLocalStack, readBackendFiles } from "../../scripts/localStack";
+import { requireCli } from "./cliProject";
 import { clientId, clientSecret, hotp, rfcSecretHex } from "../support/fixtures";
 
 /**
@@ -21,15 +22,11 @@ describe("end to end through the Pulumi CLI", function () {
     const backends: string[] = [];
 
     before(async function () {
-        try {
-            await pulumiCli();
-        } catch (error) {
-            if (process.env.CI) throw new Error(`The Pulumi CLI is required in CI: ${(error as Error).message}`);
-            console.log("    skipped: no Pulumi CLI (run scripts/ensure-pulumi.sh, which needs Go, or install the CLI)");
-            this.skip();
-        }
+        requireCli(this);
         environmentId = randomUUID();
-        emulator = await PingOneEmulator.start({ seed: { environments: [{ id: environmentId, clients: [{ clientId, clientSecret }] }] } });
+        emulator = await PingOneEmulator.start({
+            seed: { environments: [{ id: environmentId, clients: [{ clientId, clientSecret }] }] },
+        });
         handedOver.add(clientSecret);
     });
     after(async () => {
@@ -45,7 +42,14 @@ describe("end to end through the Pulumi CLI", function () {
     });
 
     async function stackFor(name: string, program: () => void | Promise<void>): Promise<LocalStack> {
-        const local = await openLocalStack({ name: `e2e-${name}`, program: async () => { await program(); }, config: config(), fresh: true });
+        const local = await openLocalStack({
+            name: `e2e-${name}`,
+            program: async () => {
+                await program();
+            },
+            config: config(),
+            fresh: true,
+        });
         backends.push(local.backendDir);
         return local;
     }
@@ -56,7 +60,11 @@ describe("end to end through the Pulumi CLI", function () {
         const serialNumber = `E2E${serial++}`;
         const user = emulator.addUser(environmentId, { username: `e2e-${serialNumber.toLowerCase()}` });
         emulator.addToken(environmentId, { serialNumber, secret: rfcSecretHex, type: "HOTP", counter: 0 });
-        const device = emulator.addDevice(environmentId, { userId: user.id, serialNumber, status: "ACTIVATION_REQUIRED" });
+        const device = emulator.addDevice(environmentId, {
+            userId: user.id,
+            serialNumber,
+            status: "ACTIVATION_REQUIRED",
+        });
         let counter = drift;
         return {
             userId: user.id,
@@ -72,7 +80,12 @@ describe("end to end through the Pulumi CLI", function () {
     }
 
     const activateCalls = (deviceId?: string) =>
-        emulator.requests.filter((r) => r.method === "POST" && r.contentType?.startsWith("application/vnd.pingidentity.device.activate+json") && (!deviceId || r.path.endsWith(deviceId))).length;
+        emulator.requests.filter(
+            (r) =>
+                r.method === "POST" &&
+                r.contentType?.startsWith("application/vnd.pingidentity.device.activate+json") &&
+                (!deviceId || r.path.endsWith(deviceId)),
+        ).length;
     const writes = () => emulator.requests.filter((r) => r.method !== "GET" && !r.path.endsWith("/as/token")).length;
 
     it("up activates every device, resync included; a re-run with fresh codes changes nothing and sends nothing", async () => {
@@ -82,7 +95,12 @@ describe("end to end through the Pulumi CLI", function () {
         fresh();
         const { stack } = await stackFor("activate", () => {
             for (const t of tokens) {
-                new OathTokenActivation(t.serialNumber, { environmentId, userId: t.userId, deviceId: t.deviceId, ...codes.get(t.deviceId)! });
+                new OathTokenActivation(t.serialNumber, {
+                    environmentId,
+                    userId: t.userId,
+                    deviceId: t.deviceId,
+                    ...codes.get(t.deviceId)!,
+                });
             }
         });
         emulator.clearRequests();
@@ -94,7 +112,9 @@ describe("end to end through the Pulumi CLI", function () {
         assert.equal(activateCalls(), 5);
         assert.equal(activateCalls(tokens[3].deviceId), 2);
         const exported = await stack.exportStack();
-        const resynced = exported.deployment.resources.filter((r: { outputs?: { resynced?: boolean } }) => r.outputs?.resynced === true);
+        const resynced = exported.deployment.resources.filter(
+            (r: { outputs?: { resynced?: boolean } }) => r.outputs?.resynced === true,
+        );
         assert.equal(resynced.length, 1);
 
         fresh();
@@ -108,11 +128,19 @@ describe("end to end through the Pulumi CLI", function () {
     it("preview writes nothing and shows check failures as readable diagnostics", async () => {
         const t = pairedToken();
         const { stack } = await stackFor("preview", () => {
-            new OathTokenActivation("bad-input", { environmentId, userId: "alice", deviceId: t.deviceId, otp: "12345", nextOtp: "12345" });
+            new OathTokenActivation("bad-input", {
+                environmentId,
+                userId: "alice",
+                deviceId: t.deviceId,
+                otp: "12345",
+                nextOtp: "12345",
+            });
         });
         emulator.clearRequests();
         let message = "";
-        await stack.preview({ onOutput: (line) => (message += line) }).catch((error: Error) => (message += error.message));
+        await stack
+            .preview({ onOutput: (line) => (message += line) })
+            .catch((error: Error) => (message += error.message));
         assert.match(message, /userId must be the PingOne user id, a UUID/);
         assert.match(message, /otp must be the 6 to 8 digit code the token shows/);
         assert.match(message, /bad-input/);
@@ -120,7 +148,12 @@ describe("end to end through the Pulumi CLI", function () {
 
         const good = pairedToken();
         const { stack: goodStack } = await stackFor("preview-good", () => {
-            new OathTokenActivation("good", { environmentId, userId: good.userId, deviceId: good.deviceId, otp: good.press() });
+            new OathTokenActivation("good", {
+                environmentId,
+                userId: good.userId,
+                deviceId: good.deviceId,
+                otp: good.press(),
+            });
         });
         emulator.clearRequests();
         const preview = await goodStack.preview();
@@ -151,7 +184,7 @@ describe("end to end through the Pulumi CLI", function () {
         const refresh = await stack.refresh();
         assert.equal(refresh.summary.resourceChanges?.delete, 2, "both the device and its activation are gone");
 
-        otp = hotp(rfcSecretHex, counter++);
+        otp = hotp(rfcSecretHex, counter);
         const up = await stack.up();
         assert.equal(up.summary.resourceChanges?.create, 2);
         const now = emulator.listDevices(environmentId, user.id);
@@ -164,8 +197,19 @@ describe("end to end through the Pulumi CLI", function () {
         const kept = pairedToken();
         const removed = pairedToken();
         const { stack } = await stackFor("destroy", () => {
-            new OathTokenActivation("kept", { environmentId, userId: kept.userId, deviceId: kept.deviceId, otp: kept.press() });
-            new OathTokenActivation("removed", { environmentId, userId: removed.userId, deviceId: removed.deviceId, otp: removed.press(), deleteDeviceOnDestroy: true });
+            new OathTokenActivation("kept", {
+                environmentId,
+                userId: kept.userId,
+                deviceId: kept.deviceId,
+                otp: kept.press(),
+            });
+            new OathTokenActivation("removed", {
+                environmentId,
+                userId: removed.userId,
+                deviceId: removed.deviceId,
+                otp: removed.press(),
+                deleteDeviceOnDestroy: true,
+            });
         });
         await stack.up();
         let log = "";
@@ -180,15 +224,29 @@ describe("end to end through the Pulumi CLI", function () {
         const tokens = Array.from({ length: 6 }, () => pairedToken());
         let codes = tokens.map((t) => t.press());
         const { stack } = await stackFor("interrupted", () => {
-            tokens.forEach((t, i) => new OathTokenActivation(t.serialNumber, { environmentId, userId: t.userId, deviceId: t.deviceId, otp: codes[i] }));
+            tokens.forEach(
+                (t, i) =>
+                    new OathTokenActivation(t.serialNumber, {
+                        environmentId,
+                        userId: t.userId,
+                        deviceId: t.deviceId,
+                        otp: codes[i],
+                    }),
+            );
         });
         // PingOne refuses the last three activations (e.g. an outage of the MFA service).
         for (const t of tokens.slice(3)) {
-            emulator.failNext({ method: "POST", path: `/devices/${t.deviceId}` }, { status: 403, body: { code: "ACCESS_FAILED", message: "injected" } });
+            emulator.failNext(
+                { method: "POST", path: `/devices/${t.deviceId}` },
+                { status: 403, body: { code: "ACCESS_FAILED", message: "injected" } },
+            );
         }
         emulator.clearRequests();
         await assert.rejects(stack.up(), /ACCESS_FAILED|403/);
-        assert.deepEqual(tokens.map((t) => emulator.getDevice(environmentId, t.deviceId)?.status), ["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVATION_REQUIRED", "ACTIVATION_REQUIRED", "ACTIVATION_REQUIRED"]);
+        assert.deepEqual(
+            tokens.map((t) => emulator.getDevice(environmentId, t.deviceId)?.status),
+            ["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVATION_REQUIRED", "ACTIVATION_REQUIRED", "ACTIVATION_REQUIRED"],
+        );
 
         // The outage is over. The engine stops starting steps after the first error, so an injected
         // failure whose activation was never attempted would otherwise still be armed.
@@ -198,7 +256,9 @@ describe("end to end through the Pulumi CLI", function () {
         assert.equal(rerun.summary.result, "succeeded");
         assert.ok(tokens.every((t) => emulator.getDevice(environmentId, t.deviceId)?.status === "ACTIVE"));
         for (const t of tokens) {
-            const successes = emulator.requests.filter((r) => r.method === "POST" && r.path.endsWith(t.deviceId) && r.status === 200).length;
+            const successes = emulator.requests.filter(
+                (r) => r.method === "POST" && r.path.endsWith(t.deviceId) && r.status === 200,
+            ).length;
             assert.equal(successes, 1, `device ${t.deviceId} activated once`);
         }
     });
@@ -212,17 +272,26 @@ describe("end to end through the Pulumi CLI", function () {
             const { files, text } = readBackendFiles(backend);
             bytes += text.length;
             for (const secret of [...handedOver, ...issuedTokens]) {
-                assert.ok(!text.includes(secret), `${secret.slice(0, 4)}… found in ${files.find((f) => fs.readFileSync(f, "utf8").includes(secret))}`);
+                assert.ok(
+                    !text.includes(secret),
+                    `${secret.slice(0, 4)}… found in ${files.find((f) => fs.readFileSync(f, "utf8").includes(secret))}`,
+                );
             }
             assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\./.test(text), "no JWT-shaped token");
         }
         assert.ok(bytes > 0);
         // Sizes, for the notes: one checkpoint of the "activate" stack.
-        const checkpoint = readBackendFiles(backends[0]).files.find((f) => f.endsWith(path.join("pingone-oath", "dev.json")));
+        const checkpoint = readBackendFiles(backends[0]).files.find((f) =>
+            f.endsWith(path.join("pingone-oath", "dev.json")),
+        );
         if (checkpoint) {
             const state = JSON.parse(fs.readFileSync(checkpoint, "utf8"));
-            const activations = state.checkpoint.latest.resources.filter((r: { type: string }) => r.type.endsWith("OathTokenActivation"));
-            const perResource = Math.round(activations.reduce((n: number, r: unknown) => n + JSON.stringify(r).length, 0) / activations.length);
+            const activations = state.checkpoint.latest.resources.filter((r: { type: string }) =>
+                r.type.endsWith("OathTokenActivation"),
+            );
+            const perResource = Math.round(
+                activations.reduce((n: number, r: unknown) => n + JSON.stringify(r).length, 0) / activations.length,
+            );
             const provider = Buffer.byteLength(activations[0].inputs.__provider);
             console.log(`    state: ${perResource} bytes per OathTokenActivation, __provider ${provider} bytes`);
             assert.ok(provider <= 8 * 1024);
@@ -232,10 +301,16 @@ describe("end to end through the Pulumi CLI", function () {
     async function deleteDevice(envId: string, userId: string, deviceId: string): Promise<void> {
         const token = await fetch(`${emulator.authUrl}/${environmentId}/as/token`, {
             method: "POST",
-            headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" },
+            headers: {
+                Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
             body: "grant_type=client_credentials",
         }).then((r) => r.json() as Promise<{ access_token: string }>);
-        const response = await fetch(`${emulator.apiUrl}/environments/${envId}/users/${userId}/devices/${deviceId}`, { method: "DELETE", headers: { Authorization: `Bearer ${token.access_token}` } });
+        const response = await fetch(`${emulator.apiUrl}/environments/${envId}/users/${userId}/devices/${deviceId}`, {
+            method: "DELETE",
+            headers: { Authorization: `Bearer ${token.access_token}` },
+        });
         assert.equal(response.status, 204);
     }
 });

@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PingOneEmulator } from "../../emulator";
 import main from "../../program/index";
-import { openLocalStack, pulumiCli, readBackendFiles } from "../../scripts/localStack";
+import { openLocalStack, readBackendFiles } from "../../scripts/localStack";
+import { requireCli } from "./cliProject";
 import { clientId, clientSecret } from "../support/fixtures";
 import { pskcDocument, randomTokens } from "../support/pskcFile";
 
@@ -21,18 +22,28 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
     const assignmentsFile = path.join(dir, "assignments.csv");
     const writeFiles = (count: number) => {
         fs.writeFileSync(seedFile, pskcDocument(tokens.slice(0, count), ["FLTBROKEN"]));
-        fs.writeFileSync(assignmentsFile, ["serialNumber,username", ...tokens.slice(0, count).map((t, i) => `${t.serialNumber},${users[i]}`), "FLTMISSING,nobody"].join("\n") + "\n");
+        fs.writeFileSync(
+            assignmentsFile,
+            [
+                "serialNumber,username",
+                ...tokens.slice(0, count).map((t, i) => `${t.serialNumber},${users[i]}`),
+                "FLTMISSING,nobody",
+            ].join("\n") + "\n",
+        );
     };
 
     before(async function () {
-        try {
-            await pulumiCli();
-        } catch (error) {
-            if (process.env.CI) throw error;
-            this.skip();
-        }
+        requireCli(this);
         emulator = await PingOneEmulator.start({
-            seed: { environments: [{ id: environmentId, clients: [{ clientId, clientSecret }], users: users.map((username) => ({ username })) }] },
+            seed: {
+                environments: [
+                    {
+                        id: environmentId,
+                        clients: [{ clientId, clientSecret }],
+                        users: users.map((username) => ({ username })),
+                    },
+                ],
+            },
         });
     });
     after(async () => emulator?.stop());
@@ -74,7 +85,9 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
         const api = () => emulator.requests.filter((r) => !r.path.endsWith("/as/token"));
         const writesPerToken = api().filter((r) => r.method !== "GET").length / tokens.length;
         const readsPerToken = api().filter((r) => r.method === "GET").length / tokens.length;
-        console.log(`    API calls per token: ${writesPerToken} writes, ${readsPerToken} reads (username look-up included)`);
+        console.log(
+            `    API calls per token: ${writesPerToken} writes, ${readsPerToken} reads (username look-up included)`,
+        );
         assert.equal(writesPerToken, 3);
         assert.ok(readsPerToken <= 2);
 
@@ -102,7 +115,10 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
                 name: "e2e-fleet-guard",
                 fresh: true,
                 program: () => main(),
-                config: { ...connectionConfig(), ...(seedFile ? { "pingone-oath:seedFile": { value: seedFile } } : {}) },
+                config: {
+                    ...connectionConfig(),
+                    ...(seedFile ? { "pingone-oath:seedFile": { value: seedFile } } : {}),
+                },
             });
             emulator.clearRequests();
             await assert.rejects(stack.up(), /demo-seeds\.csv holds 6 token\(s\).*public RFC 4226 test key/s);

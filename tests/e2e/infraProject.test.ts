@@ -38,7 +38,15 @@ describe("an infra project that installs the packed package, through the pulumi 
         scratch = scratchFolder("infra-project-");
         backendDir = path.join(scratch, "backend");
         emulator = await PingOneEmulator.start({
-            seed: { environments: [{ id: environmentId, clients: [{ clientId, clientSecret }], users: users.map((username) => ({ username })) }] },
+            seed: {
+                environments: [
+                    {
+                        id: environmentId,
+                        clients: [{ clientId, clientSecret }],
+                        users: users.map((username) => ({ username })),
+                    },
+                ],
+            },
         });
     });
     after(async () => {
@@ -51,17 +59,29 @@ describe("an infra project that installs the packed package, through the pulumi 
 
     it("packs the library and nothing else", () => {
         // npm test has just built dist/; the tarball is what `npm publish` would upload.
-        const json = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], { cwd: repoRoot, encoding: "utf8" });
+        const json = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], {
+            cwd: repoRoot,
+            encoding: "utf8",
+        });
         [pack] = JSON.parse(json) as PackResult[];
         const files = pack.files.map((f) => f.path);
-        console.log(`      ${pack.filename}: ${pack.entryCount} files, ${pack.size} bytes packed, ${pack.unpackedSize} unpacked`);
+        console.log(
+            `      ${pack.filename}: ${pack.entryCount} files, ${pack.size} bytes packed, ${pack.unpackedSize} unpacked`,
+        );
         assert.ok(files.includes("dist/provider/index.js") && files.includes("dist/provider/dynamic/hostEntry.js"));
         assert.ok(files.includes("dist/emulator/index.js"), "the emulator ships as a test double");
-        const stray = files.filter((f) => !/^(dist\/(provider|emulator)\/.*\.(js|d\.ts)|package\.json|README\.md)$/.test(f));
+        const stray = files.filter(
+            (f) => !/^(dist\/(provider|emulator)\/.*\.(js|d\.ts)|package\.json|README\.md)$/.test(f),
+        );
         assert.deepEqual(stray, []);
         const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
         assert.equal(manifest.engines.node, ">=22");
-        assert.deepEqual(Object.keys(manifest.dependencies).sort(), ["@pulumi/pulumi", "csv-parse", "fast-xml-parser", "otpauth"]);
+        assert.deepEqual(Object.keys(manifest.dependencies).sort(), [
+            "@pulumi/pulumi",
+            "csv-parse",
+            "fast-xml-parser",
+            "otpauth",
+        ]);
     });
 
     let dir: string;
@@ -69,20 +89,41 @@ describe("an infra project that installs the packed package, through the pulumi 
     it("installs from the tarball, and without credentials fails with what to set instead of guessing", async () => {
         dir = path.join(scratch, "infra-a");
         copyFolder(path.join(repoRoot, "examples/infra"), dir);
-        const install = execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(scratch, pack.filename)], {
-            cwd: dir,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        const install = execFileSync(
+            "npm",
+            ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(scratch, pack.filename)],
+            {
+                cwd: dir,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
         assert.doesNotMatch(install, /EBADENGINE/);
         assert.ok(fs.existsSync(path.join(dir, "node_modules/pulumi-pingone-oath/dist/provider/index.js")));
         // The package's command checks the vendor file before any roll-out, printing no secret.
-        const check = execFileSync("npx", ["--no-install", "pulumi-pingone-oath", "check-seeds", "tokens.pskcxml", "--assignments", "assignments.csv"], {
-            cwd: dir,
-            encoding: "utf8",
-        });
-        for (const [serial, user] of [["INFRA0001", "ana"], ["INFRA0002", "ben"], ["INFRA0003", "cy"]]) assert.match(check, new RegExp(`${serial}.*HOTP.*${user}`));
-        for (const secret of loadSeedFile(path.join(dir, "tokens.pskcxml")).tokens.map((t) => t.secretHex)) assert.ok(!check.includes(secret));
+        const check = execFileSync(
+            "npx",
+            [
+                "--no-install",
+                "pulumi-pingone-oath",
+                "check-seeds",
+                "tokens.pskcxml",
+                "--assignments",
+                "assignments.csv",
+            ],
+            {
+                cwd: dir,
+                encoding: "utf8",
+            },
+        );
+        for (const [serial, user] of [
+            ["INFRA0001", "ana"],
+            ["INFRA0002", "ben"],
+            ["INFRA0003", "cy"],
+        ])
+            assert.match(check, new RegExp(`${serial}.*HOTP.*${user}`));
+        for (const secret of loadSeedFile(path.join(dir, "tokens.pskcxml")).tokens.map((t) => t.secretHex))
+            assert.ok(!check.includes(secret));
 
         const cli = project(dir);
         await step(cli, times, "stack init dev", ["stack", "init", "dev"]);
@@ -92,7 +133,12 @@ describe("an infra project that installs the packed package, through the pulumi 
         assert.match(failed.output, /No PingOne credentials found\. Set PINGONE_CLIENT_ID/);
         assert.equal(emulator.requests.length, 0, "nothing reached any PingOne");
         // What the team sets once per stack; the secret is encrypted in Pulumi.dev.yaml.
-        for (const [key, value] of Object.entries({ clientId, apiUrl: emulator.apiUrl, authUrl: emulator.authUrl, environmentId })) {
+        for (const [key, value] of Object.entries({
+            clientId,
+            apiUrl: emulator.apiUrl,
+            authUrl: emulator.authUrl,
+            environmentId,
+        })) {
             await cli.run(["config", "set", `pingone:${key}`, value]);
         }
         await cli.run(["config", "set", "--secret", "pingone:clientSecret", clientSecret]);
@@ -103,7 +149,10 @@ describe("an infra project that installs the packed package, through the pulumi 
         const up = await step(cli, times, "up (3 tokens: 9 resources)", ["up", "--yes"]);
         assert.equal(resourceSummary(up.output).created, 9, up.output);
         const devices = (await cli.outputs()).devices as { status: string; user: string }[];
-        assert.deepEqual(devices.map((d) => [d.user, d.status]), users.map((u) => [u, "ACTIVE"]));
+        assert.deepEqual(
+            devices.map((d) => [d.user, d.status]),
+            users.map((u) => [u, "ACTIVE"]),
+        );
         await step(cli, times, "up again (--expect-no-changes)", ["up", "--yes", "--expect-no-changes"]);
         await step(cli, times, "preview --diff (--expect-no-changes)", ["preview", "--diff", "--expect-no-changes"]);
         await step(cli, times, "refresh (--expect-no-changes)", ["refresh", "--yes", "--expect-no-changes"]);
@@ -119,7 +168,8 @@ describe("an infra project that installs the packed package, through the pulumi 
         await step(cli, times, "up after the move (--expect-no-changes)", ["up", "--yes", "--expect-no-changes"]);
         const destroy = await step(cli, times, "destroy", ["destroy", "--yes"]);
         assert.ok(resourceSummary(destroy.output).deleted! >= 10, destroy.output);
-        for (const serial of ["INFRA0001", "INFRA0002", "INFRA0003"]) assert.equal(emulator.getToken(environmentId, serial), undefined);
+        for (const serial of ["INFRA0001", "INFRA0002", "INFRA0003"])
+            assert.equal(emulator.getToken(environmentId, serial), undefined);
         assert.deepEqual(emulator.listDevices(environmentId), []);
     });
 
@@ -127,11 +177,24 @@ describe("an infra project that installs the packed package, through the pulumi 
         const { text } = readAllFiles(backendDir);
         const seeds = loadSeedFile(path.join(repoRoot, "examples/infra/tokens.pskcxml")).tokens.map((t) => t.secretHex);
         assert.equal(seeds.length, 3);
-        const secrets = [clientSecret, ...emulator.issuedAccessTokens(), ...seeds, ...seeds.map((s) => Buffer.from(s, "hex").toString("base64"))];
+        const secrets = [
+            clientSecret,
+            ...emulator.issuedAccessTokens(),
+            ...seeds,
+            ...seeds.map((s) => Buffer.from(s, "hex").toString("base64")),
+        ];
         const codes = seeds.flatMap((s) => [0, 1, 2, 3].map((counter) => hotp(s, counter)));
-        for (const [where, haystack] of [["state", text], ["CLI output", outputs]] as const) {
+        for (const [where, haystack] of [
+            ["state", text],
+            ["CLI output", outputs],
+        ] as const) {
             for (const secret of secrets) assert.ok(!haystack.includes(secret), `${where} holds a secret`);
-            for (const code of codes) assert.doesNotMatch(haystack, new RegExp(`(?<![0-9a-fA-F])${code}(?![0-9a-fA-F])`), `${where} holds an OTP`);
+            for (const code of codes)
+                assert.doesNotMatch(
+                    haystack,
+                    new RegExp(`(?<![0-9a-fA-F])${code}(?![0-9a-fA-F])`),
+                    `${where} holds an OTP`,
+                );
         }
         assert.ok(!text.includes(scratch), "state names the project folder");
     });

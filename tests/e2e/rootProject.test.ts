@@ -31,7 +31,15 @@ describe("the root project through the pulumi CLI", function () {
     /** A checkout as `git clone` + `npm ci` + `npm run build` leaves it (node_modules copied whole). */
     function checkout(name: string): string {
         const dir = path.join(scratch, name);
-        for (const part of ["package.json", "Pulumi.yaml", "examples/data", "node_modules", "dist/provider", "dist/emulator", "dist/program"]) {
+        for (const part of [
+            "package.json",
+            "Pulumi.yaml",
+            "examples/data",
+            "node_modules",
+            "dist/provider",
+            "dist/emulator",
+            "dist/program",
+        ]) {
             copyFolder(path.join(repoRoot, part), path.join(dir, part));
         }
         return dir;
@@ -41,7 +49,11 @@ describe("the root project through the pulumi CLI", function () {
     const tenant = (dir: string) => {
         const state = JSON.parse(fs.readFileSync(path.join(dir, ".pingone-emulator/dev.json"), "utf8"));
         const [env] = state.environments as { tokens: unknown[]; devices: { status: string }[] }[];
-        return { tokens: env.tokens.length, devices: env.devices.length, active: env.devices.filter((d) => d.status === "ACTIVE").length };
+        return {
+            tokens: env.tokens.length,
+            devices: env.devices.length,
+            active: env.devices.filter((d) => d.status === "ACTIVE").length,
+        };
     };
 
     let a: string;
@@ -57,13 +69,21 @@ describe("the root project through the pulumi CLI", function () {
         const devices = (await cli.outputs()).devices as { status: string; resynced: boolean }[];
         assert.equal(devices.length, 6);
         assert.ok(devices.every((d) => d.status === "ACTIVE"));
-        assert.equal(devices.filter((d) => d.resynced).length, 1, "FOB000004's server counter lags the fob: one resync");
+        assert.equal(
+            devices.filter((d) => d.resynced).length,
+            1,
+            "FOB000004's server counter lags the fob: one resync",
+        );
         assert.deepEqual(tenant(a), { tokens: 6, devices: 6, active: 6 });
 
         const again = await step(cli, times, "up again (--expect-no-changes)", ["up", "--yes", "--expect-no-changes"]);
         assert.deepEqual(resourceSummary(again.output), { unchanged: 20 });
         await step(cli, times, "preview --diff (--expect-no-changes)", ["preview", "--diff", "--expect-no-changes"]);
-        const refresh = await step(cli, times, "refresh (--expect-no-changes)", ["refresh", "--yes", "--expect-no-changes"]);
+        const refresh = await step(cli, times, "refresh (--expect-no-changes)", [
+            "refresh",
+            "--yes",
+            "--expect-no-changes",
+        ]);
         assert.deepEqual(resourceSummary(refresh.output), { unchanged: 20 });
     });
 
@@ -75,10 +95,17 @@ describe("the root project through the pulumi CLI", function () {
         for (const dir of [a, b]) {
             const entry = path.join(dir, "dist/provider/dynamic/hostEntry.js");
             const text = fs.readFileSync(entry, "utf8");
-            fs.writeFileSync(entry, `${text}\nrequire("fs").appendFileSync(${JSON.stringify(marker)}, __filename + "\\n");\n`);
+            fs.writeFileSync(
+                entry,
+                `${text}\nrequire("fs").appendFileSync(${JSON.stringify(marker)}, __filename + "\\n");\n`,
+            );
         }
         await step(project(b), times, "stack select dev (in the copy)", ["stack", "select", "dev"]);
-        await step(project(b), times, "refresh in a copy (original present)", ["refresh", "--yes", "--expect-no-changes"]);
+        await step(project(b), times, "refresh in a copy (original present)", [
+            "refresh",
+            "--yes",
+            "--expect-no-changes",
+        ]);
         const loaded = [...new Set(fs.readFileSync(marker, "utf8").trim().split("\n"))];
         assert.deepEqual(loaded, [path.join(b, "dist/provider/dynamic/hostEntry.js")]);
     });
@@ -101,13 +128,24 @@ describe("the root project through the pulumi CLI", function () {
         const secrets = [rfcSecretHex, Buffer.from(rfcSecretHex, "hex").toString("base64")];
         // The codes the provider may have computed: HOTP from the files' counters, TOTP around the runs.
         const codes = new Set<string>();
-        for (let counter = 0; counter < 60; counter++) for (const digits of [6, 8]) codes.add(hotp(rfcSecretHex, counter, digits));
+        for (let counter = 0; counter < 60; counter++)
+            for (const digits of [6, 8]) codes.add(hotp(rfcSecretHex, counter, digits));
         for (let offset = -20; offset <= 2; offset++) {
-            for (const period of [30, 60]) for (const digits of [6, 8]) codes.add(totp(rfcSecretHex, Date.now() + offset * period * 1000, period, digits));
+            for (const period of [30, 60])
+                for (const digits of [6, 8])
+                    codes.add(totp(rfcSecretHex, Date.now() + offset * period * 1000, period, digits));
         }
-        for (const [where, haystack] of [["state", text], ["CLI output", outputs]] as const) {
+        for (const [where, haystack] of [
+            ["state", text],
+            ["CLI output", outputs],
+        ] as const) {
             for (const secret of secrets) assert.ok(!haystack.includes(secret), `${where} holds the seed`);
-            for (const code of codes) assert.doesNotMatch(haystack, new RegExp(`(?<![0-9a-fA-F])${code}(?![0-9a-fA-F])`), `${where} holds an OTP`);
+            for (const code of codes)
+                assert.doesNotMatch(
+                    haystack,
+                    new RegExp(`(?<![0-9a-fA-F])${code}(?![0-9a-fA-F])`),
+                    `${where} holds an OTP`,
+                );
         }
     });
 });

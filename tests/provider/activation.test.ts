@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
-import { oathTokenActivationProvider as provider, OathTokenActivationInputs } from "../../provider/activation/activationProvider";
-import { hotp, isolateSuiteEnvironment, PairedToken, Scenario, startScenario, withEnv } from "../support/fixtures";
+import {
+    oathTokenActivationProvider as provider,
+    type OathTokenActivationInputs,
+} from "../../provider/activation/activationProvider";
+import {
+    hotp,
+    isolateSuiteEnvironment,
+    type PairedToken,
+    type Scenario,
+    startScenario,
+    withEnv,
+} from "../support/fixtures";
 
 describe("OathTokenActivation provider against the emulator", () => {
     let s: Scenario;
@@ -42,7 +52,9 @@ describe("OathTokenActivation provider against the emulator", () => {
     it("resyncs with nextOtp when PingOne answers EXTRA_OTP_REQUIRED", async () => {
         const token = s.addPairedToken();
         // The fob was pressed 50 times since it was programmed: outside the look-ahead window.
-        const result = await provider.create(inputs(token, { otp: hotp(token.secretHex, 50), nextOtp: hotp(token.secretHex, 51) }));
+        const result = await provider.create(
+            inputs(token, { otp: hotp(token.secretHex, 50), nextOtp: hotp(token.secretHex, 51) }),
+        );
         assert.equal(result.outs?.status, "ACTIVE");
         assert.equal(result.outs?.resynced, true);
         assert.equal(s.activateCalls(), 2);
@@ -65,13 +77,16 @@ describe("OathTokenActivation provider against the emulator", () => {
 
     it("reports an invalid OTP with the device, PingOne's codes and request id", async () => {
         const token = s.addPairedToken();
-        await assert.rejects(provider.create(inputs(token, { otp: "000000" === hotp(token.secretHex, 0) ? "111111" : "000000" })), (error: Error) => {
-            assert.match(error.message, /INVALID_OTP/);
-            assert.match(error.message, new RegExp(`device ${token.deviceId} of user ${token.userId}`));
-            assert.match(error.message, /request id:? [0-9a-f-]{36}/);
-            assert.match(error.message, /fresh code/);
-            return true;
-        });
+        await assert.rejects(
+            provider.create(inputs(token, { otp: "000000" === hotp(token.secretHex, 0) ? "111111" : "000000" })),
+            (error: Error) => {
+                assert.match(error.message, /INVALID_OTP/);
+                assert.match(error.message, new RegExp(`device ${token.deviceId} of user ${token.userId}`));
+                assert.match(error.message, /request id:? [0-9a-f-]{36}/);
+                assert.match(error.message, /fresh code/);
+                return true;
+            },
+        );
         assert.equal(s.activateCalls(), 1);
     });
 
@@ -86,7 +101,12 @@ describe("OathTokenActivation provider against the emulator", () => {
         const token = s.addPairedToken();
         const missing = "0b7d3c9e-1f2a-4b5c-8d6e-7f8091a2b3c4";
         await assert.rejects(provider.create(inputs(token, { deviceId: missing })), (error: Error) => {
-            assert.match(error.message, new RegExp(`device ${missing} of user ${token.userId} in environment ${s.environmentId} does not exist`));
+            assert.match(
+                error.message,
+                new RegExp(
+                    `device ${missing} of user ${token.userId} in environment ${s.environmentId} does not exist`,
+                ),
+            );
             assert.match(error.message, /OathTokenDevice/);
             return true;
         });
@@ -119,12 +139,23 @@ describe("OathTokenActivation provider against the emulator", () => {
 
     it("honours Retry-After on 429, even for the activate call", async () => {
         const token = s.addPairedToken();
-        s.emulator.failNext({ method: "POST", path: `/devices/${token.deviceId}` }, { status: 429, retryAfterSeconds: 1, body: { code: "REQUEST_LIMITED" } });
+        s.emulator.failNext(
+            { method: "POST", path: `/devices/${token.deviceId}` },
+            { status: 429, retryAfterSeconds: 1, body: { code: "REQUEST_LIMITED" } },
+        );
         const result = await provider.create(inputs(token));
         assert.equal(result.outs?.status, "ACTIVE");
-        const activates = s.emulator.requests.filter((r) => r.method === "POST" && r.path.endsWith(`/devices/${token.deviceId}`));
-        assert.deepEqual(activates.map((r) => r.status), [429, 200]);
-        assert.ok(activates[1].at - activates[0].at >= 950, `waited ${activates[1].at - activates[0].at} ms for Retry-After: 1`);
+        const activates = s.emulator.requests.filter(
+            (r) => r.method === "POST" && r.path.endsWith(`/devices/${token.deviceId}`),
+        );
+        assert.deepEqual(
+            activates.map((r) => r.status),
+            [429, 200],
+        );
+        assert.ok(
+            activates[1].at - activates[0].at >= 950,
+            `waited ${activates[1].at - activates[0].at} ms for Retry-After: 1`,
+        );
     });
 
     it("retries a 503 on a read, and reads before re-sending an activate that got a 503", async () => {
@@ -133,7 +164,9 @@ describe("OathTokenActivation provider against the emulator", () => {
         s.emulator.failNext({ method: "POST", path: `/devices/${token.deviceId}` }, { status: 503 });
         const result = await provider.create(inputs(token));
         assert.equal(result.outs?.status, "ACTIVE");
-        const sequence = s.emulator.requests.filter((r) => r.path.endsWith(`/devices/${token.deviceId}`)).map((r) => `${r.method} ${r.status}`);
+        const sequence = s.emulator.requests
+            .filter((r) => r.path.endsWith(`/devices/${token.deviceId}`))
+            .map((r) => `${r.method} ${r.status}`);
         assert.deepEqual(sequence, ["GET 503", "GET 200", "POST 503", "GET 200", "POST 200"]);
     });
 
@@ -142,7 +175,11 @@ describe("OathTokenActivation provider against the emulator", () => {
         s.emulator.failNext({ method: "POST", path: `/devices/${token.deviceId}` }, { drop: "after-handling" });
         const result = await provider.create(inputs(token));
         assert.equal(result.outs?.status, "ACTIVE");
-        assert.equal(s.activateCalls(token.deviceId), 1, "the server acted once; the client looked instead of re-sending");
+        assert.equal(
+            s.activateCalls(token.deviceId),
+            1,
+            "the server acted once; the client looked instead of re-sending",
+        );
         const last = s.emulator.requests[s.emulator.requests.length - 1];
         assert.equal(last.method, "GET");
     });
@@ -181,9 +218,17 @@ describe("OathTokenActivation provider against the emulator", () => {
     it("diff: new ids replace; fresh OTPs alone are no change; deleteDeviceOnDestroy updates", async () => {
         const token = s.addPairedToken();
         const outs = (await provider.create(inputs(token))).outs!;
-        const same = await provider.diff!(token.deviceId, outs, inputs(token, { otp: "999999", nextOtp: "888888", oathResync: false }));
+        const same = await provider.diff!(
+            token.deviceId,
+            outs,
+            inputs(token, { otp: "999999", nextOtp: "888888", oathResync: false }),
+        );
         assert.deepEqual({ changes: same.changes, replaces: same.replaces }, { changes: false, replaces: [] });
-        const moved = await provider.diff!(token.deviceId, outs, inputs(token, { userId: "6e0f9a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b" }));
+        const moved = await provider.diff!(
+            token.deviceId,
+            outs,
+            inputs(token, { userId: "6e0f9a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b" }),
+        );
         assert.deepEqual(moved.replaces, ["userId"]);
         const flag = await provider.diff!(token.deviceId, outs, inputs(token, { deleteDeviceOnDestroy: true }));
         assert.deepEqual({ changes: flag.changes, replaces: flag.replaces }, { changes: true, replaces: [] });

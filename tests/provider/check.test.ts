@@ -24,10 +24,20 @@ describe("OathTokenActivation check (preview-time validation)", () => {
 
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
         ["missing environmentId", { environmentId: undefined }, "environmentId", /environmentId is required/],
-        ["environmentId not a UUID", { environmentId: "prod" }, "environmentId", /must be the PingOne environment id, a UUID/],
+        [
+            "environmentId not a UUID",
+            { environmentId: "prod" },
+            "environmentId",
+            /must be the PingOne environment id, a UUID/,
+        ],
         ["missing userId", { userId: "" }, "userId", /userId is required/],
         ["userId not a UUID", { userId: "alice" }, "userId", /userId must be the PingOne user id, a UUID.*got "alice"/],
-        ["deviceId not a UUID", { deviceId: 42 }, "deviceId", /deviceId must be the id of the user's OATH_TOKEN device.*got number/],
+        [
+            "deviceId not a UUID",
+            { deviceId: 42 },
+            "deviceId",
+            /deviceId must be the id of the user's OATH_TOKEN device.*got number/,
+        ],
         ["missing otp", { otp: undefined }, "otp", /otp is required: Set otp to the code the token shows now/],
         ["otp too short", { otp: "12345" }, "otp", /6 to 8 digit code.*got 5 characters/],
         ["otp too long", { otp: "123456789" }, "otp", /got 9 characters/],
@@ -38,10 +48,30 @@ describe("OathTokenActivation check (preview-time validation)", () => {
         ["oathResync not boolean", { oathResync: "yes" }, "oathResync", /true or false/],
         ["deleteDeviceOnDestroy not boolean", { deleteDeviceOnDestroy: 1 }, "deleteDeviceOnDestroy", /true or false/],
         ["connection not an object", { connection: "x" }, "connection", /must be an object/],
-        ["connection with an unknown key", { connection: { clientSecrt: "x" } }, "connection.clientSecrt", /not a connection setting/],
-        ["connection with an unknown region", { connection: { regionCode: "US" } }, "connection.regionCode", /not a PingOne region: use one of NA, EU, CA, AU, SG, AP/],
-        ["connection with a bad apiUrl", { connection: { apiUrl: "localhost:8788" } }, "connection.apiUrl", /http\(s\) URL/],
-        ["connection with a bad environmentId", { connection: { environmentId: "x" } }, "connection.environmentId", /UUID/],
+        [
+            "connection with an unknown key",
+            { connection: { clientSecrt: "x" } },
+            "connection.clientSecrt",
+            /not a connection setting/,
+        ],
+        [
+            "connection with an unknown region",
+            { connection: { regionCode: "US" } },
+            "connection.regionCode",
+            /not a PingOne region: use one of NA, EU, CA, AU, SG, AP/,
+        ],
+        [
+            "connection with a bad apiUrl",
+            { connection: { apiUrl: "localhost:8788" } },
+            "connection.apiUrl",
+            /http\(s\) URL/,
+        ],
+        [
+            "connection with a bad environmentId",
+            { connection: { environmentId: "x" } },
+            "connection.environmentId",
+            /UUID/,
+        ],
     ];
     for (const [name, change, property, reason] of cases) {
         it(`rejects ${name}, naming ${property} and the fix`, async () => {

@@ -18,7 +18,12 @@ describe("PingOne connection settings", () => {
         const c = resolveConnection([env(creds)]);
         assert.equal(c.apiUrl, "https://api.pingone.com/v1");
         assert.equal(c.authUrl, "https://auth.pingone.com");
-        assert.deepEqual(c.credentials, { kind: "clientCredentials", clientId: "env-id", clientSecret: "env-secret", environmentId: "env-env" });
+        assert.deepEqual(c.credentials, {
+            kind: "clientCredentials",
+            clientId: "env-id",
+            clientSecret: "env-secret",
+            environmentId: "env-env",
+        });
     });
 
     for (const [code, urls] of Object.entries(pingOneRegions)) {
@@ -30,12 +35,21 @@ describe("PingOne connection settings", () => {
     }
 
     it("rejects an unknown region, naming where it was set and the valid codes", () => {
-        assert.throws(() => resolveConnection([env({ ...creds, PINGONE_REGION_CODE: "US" })]), (e: Error) => {
-            assert.ok(e instanceof ConnectionSettingsError);
-            assert.match(e.message, /Unknown PingOne region "US" in PINGONE_REGION_CODE \(environment variables\): use one of NA, EU, CA, AU, SG, AP/);
-            return true;
-        });
-        assert.throws(() => resolveConnection([config({ "pingone:regionCode": "XX" }), env(creds)]), /pingone:regionCode \(stack config\)/);
+        assert.throws(
+            () => resolveConnection([env({ ...creds, PINGONE_REGION_CODE: "US" })]),
+            (e: Error) => {
+                assert.ok(e instanceof ConnectionSettingsError);
+                assert.match(
+                    e.message,
+                    /Unknown PingOne region "US" in PINGONE_REGION_CODE \(environment variables\): use one of NA, EU, CA, AU, SG, AP/,
+                );
+                return true;
+            },
+        );
+        assert.throws(
+            () => resolveConnection([config({ "pingone:regionCode": "XX" }), env(creds)]),
+            /pingone:regionCode \(stack config\)/,
+        );
     });
 
     it("accepts the deprecated PINGONE_REGION", () => {
@@ -43,23 +57,46 @@ describe("PingOne connection settings", () => {
     });
 
     it("builds URLs from service hostnames, which go together", () => {
-        const c = resolveConnection([env({ ...creds, PINGONE_API_SERVICE_HOSTNAME: "api.example.test", PINGONE_AUTH_SERVICE_HOSTNAME: "auth.example.test" })]);
+        const c = resolveConnection([
+            env({
+                ...creds,
+                PINGONE_API_SERVICE_HOSTNAME: "api.example.test",
+                PINGONE_AUTH_SERVICE_HOSTNAME: "auth.example.test",
+            }),
+        ]);
         assert.equal(c.apiUrl, "https://api.example.test/v1");
         assert.equal(c.authUrl, "https://auth.example.test");
         assert.throws(() => env({ PINGONE_API_SERVICE_HOSTNAME: "api.example.test" }), /set both or neither/);
     });
 
     it("lets PINGONE_API_URL / PINGONE_AUTH_URL override everything", () => {
-        const c = resolveConnection([env({ ...creds, PINGONE_REGION_CODE: "EU", PINGONE_API_URL: "http://127.0.0.1:8788/v1/", PINGONE_AUTH_URL: "http://127.0.0.1:8788" })]);
+        const c = resolveConnection([
+            env({
+                ...creds,
+                PINGONE_REGION_CODE: "EU",
+                PINGONE_API_URL: "http://127.0.0.1:8788/v1/",
+                PINGONE_AUTH_URL: "http://127.0.0.1:8788",
+            }),
+        ]);
         assert.equal(c.apiUrl, "http://127.0.0.1:8788/v1");
         assert.equal(c.authUrl, "http://127.0.0.1:8788");
     });
 
     it("takes the resource input over stack config over environment, credentials whole", () => {
         const input = connectionSettingsFromInput({ clientId: "in-id", clientSecret: "in-secret" });
-        const cfg = config({ "pingone:clientId": "cfg-id", "pingone:clientSecret": "cfg-secret", "pingone:environmentId": "cfg-env", "pingone:regionCode": "CA" });
+        const cfg = config({
+            "pingone:clientId": "cfg-id",
+            "pingone:clientSecret": "cfg-secret",
+            "pingone:environmentId": "cfg-env",
+            "pingone:regionCode": "CA",
+        });
         const c = resolveConnection([input, cfg, env({ ...creds, PINGONE_REGION_CODE: "EU" })]);
-        assert.deepEqual(c.credentials, { kind: "clientCredentials", clientId: "in-id", clientSecret: "in-secret", environmentId: "cfg-env" });
+        assert.deepEqual(c.credentials, {
+            kind: "clientCredentials",
+            clientId: "in-id",
+            clientSecret: "in-secret",
+            environmentId: "cfg-env",
+        });
         assert.equal(c.apiUrl, pingOneRegions.CA.apiUrl);
         const fromConfig = resolveConnection([connectionSettingsFromInput(undefined), cfg, env(creds)]);
         assert.equal(fromConfig.credentials.kind === "clientCredentials" && fromConfig.credentials.clientId, "cfg-id");
@@ -68,20 +105,40 @@ describe("PingOne connection settings", () => {
     it("uses an access token instead of client credentials, not both", () => {
         const c = resolveConnection([env({ PINGONE_API_ACCESS_TOKEN: "tok" })]);
         assert.deepEqual(c.credentials, { kind: "accessToken", accessToken: "tok" });
-        assert.throws(() => resolveConnection([env({ ...creds, PINGONE_API_ACCESS_TOKEN: "tok" })]), /set one, not both/);
+        assert.throws(
+            () => resolveConnection([env({ ...creds, PINGONE_API_ACCESS_TOKEN: "tok" })]),
+            /set one, not both/,
+        );
     });
 
     it("says which variable or config key to set when credentials are missing", () => {
-        assert.throws(() => resolveConnection([connectionSettingsFromInput(undefined), config({}), env({})]), (e: Error) => {
-            assert.ok(e instanceof ConnectionSettingsError);
-            for (const name of ["PINGONE_CLIENT_ID", "PINGONE_CLIENT_SECRET", "PINGONE_ENVIRONMENT_ID", "PINGONE_API_ACCESS_TOKEN", "pingone:clientId", "pingone:clientSecret", "connection"]) {
-                assert.ok(e.message.includes(name), `message names ${name}: ${e.message}`);
-            }
-            return true;
-        });
-        assert.throws(() => resolveConnection([env({ PINGONE_CLIENT_ID: "x" })]), /PINGONE_CLIENT_ID is set in environment variables but PINGONE_CLIENT_SECRET is not/);
+        assert.throws(
+            () => resolveConnection([connectionSettingsFromInput(undefined), config({}), env({})]),
+            (e: Error) => {
+                assert.ok(e instanceof ConnectionSettingsError);
+                for (const name of [
+                    "PINGONE_CLIENT_ID",
+                    "PINGONE_CLIENT_SECRET",
+                    "PINGONE_ENVIRONMENT_ID",
+                    "PINGONE_API_ACCESS_TOKEN",
+                    "pingone:clientId",
+                    "pingone:clientSecret",
+                    "connection",
+                ]) {
+                    assert.ok(e.message.includes(name), `message names ${name}: ${e.message}`);
+                }
+                return true;
+            },
+        );
+        assert.throws(
+            () => resolveConnection([env({ PINGONE_CLIENT_ID: "x" })]),
+            /PINGONE_CLIENT_ID is set in environment variables but PINGONE_CLIENT_SECRET is not/,
+        );
         assert.throws(() => resolveConnection([config({ "pingone:clientSecret": "x" })]), /set pingone:clientId/);
-        assert.throws(() => resolveConnection([env({ PINGONE_CLIENT_ID: "x", PINGONE_CLIENT_SECRET: "y" })]), /set PINGONE_ENVIRONMENT_ID/);
+        assert.throws(
+            () => resolveConnection([env({ PINGONE_CLIENT_ID: "x", PINGONE_CLIENT_SECRET: "y" })]),
+            /set PINGONE_ENVIRONMENT_ID/,
+        );
     });
 
     it("falls back to the resource's environment for the token when none is set", () => {
@@ -90,9 +147,15 @@ describe("PingOne connection settings", () => {
     });
 
     it("reads client options from config over env, and rejects nonsense", () => {
-        const o = resolveClientOptions((k) => (k === "pingone:maxAttempts" ? "3" : undefined), { PINGONE_MAX_ATTEMPTS: "9", PINGONE_REQUEST_TIMEOUT_MS: "1500" });
+        const o = resolveClientOptions((k) => (k === "pingone:maxAttempts" ? "3" : undefined), {
+            PINGONE_MAX_ATTEMPTS: "9",
+            PINGONE_REQUEST_TIMEOUT_MS: "1500",
+        });
         assert.equal(o.maxAttempts, 3);
         assert.equal(o.requestTimeoutMs, 1500);
-        assert.throws(() => resolveClientOptions(undefined, { PINGONE_REQUESTS_PER_SECOND: "fast" }), /PINGONE_REQUESTS_PER_SECOND must be a positive number/);
+        assert.throws(
+            () => resolveClientOptions(undefined, { PINGONE_REQUESTS_PER_SECOND: "fast" }),
+            /PINGONE_REQUESTS_PER_SECOND must be a positive number/,
+        );
     });
 });

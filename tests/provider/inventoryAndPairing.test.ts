@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { oathTokenProvider, OathTokenInputs } from "../../provider/inventory/oathTokenProvider";
-import { oathTokenDeviceProvider, OathTokenDeviceInputs } from "../../provider/pairing/oathTokenDeviceProvider";
-import { Scenario, isolateSuiteEnvironment, rfcSecretHex, startScenario } from "../support/fixtures";
+import { oathTokenProvider, type OathTokenInputs } from "../../provider/inventory/oathTokenProvider";
+import { oathTokenDeviceProvider, type OathTokenDeviceInputs } from "../../provider/pairing/oathTokenDeviceProvider";
+import { type Scenario, isolateSuiteEnvironment, rfcSecretHex, startScenario } from "../support/fixtures";
 
 describe("OathToken and OathTokenDevice providers against the emulator", () => {
     let s: Scenario;
@@ -11,9 +11,18 @@ describe("OathToken and OathTokenDevice providers against the emulator", () => {
     afterEach(async () => s.emulator.stop());
 
     const token = (extra: Partial<OathTokenInputs> = {}): OathTokenInputs => ({
-        environmentId: s.environmentId, serialNumber: `INV${serial++}`, secret: rfcSecretHex, type: "HOTP", otpLength: 6, hashAlgorithm: "HmacSHA1", counter: 0, connection: s.connection, ...extra,
+        environmentId: s.environmentId,
+        serialNumber: `INV${serial++}`,
+        secret: rfcSecretHex,
+        type: "HOTP",
+        otpLength: 6,
+        hashAlgorithm: "HmacSHA1",
+        counter: 0,
+        connection: s.connection,
+        ...extra,
     });
-    const writes = (pathPart: string) => s.emulator.requests.filter((r) => r.method === "POST" && r.path.includes(pathPart)).length;
+    const writes = (pathPart: string) =>
+        s.emulator.requests.filter((r) => r.method === "POST" && r.path.includes(pathPart)).length;
 
     describe("OathToken", () => {
         it("creates an inventory entry with one write and no read, and never returns the secret", async () => {
@@ -22,13 +31,20 @@ describe("OathToken and OathTokenDevice providers against the emulator", () => {
             assert.equal(created.outs?.adopted, false);
             assert.equal(s.emulator.getToken(s.environmentId, inputs.serialNumber)?.id, created.id);
             const api = s.emulator.requests.filter((r) => !r.path.endsWith("/as/token"));
-            assert.deepEqual(api.map((r) => r.method), ["POST"]);
+            assert.deepEqual(
+                api.map((r) => r.method),
+                ["POST"],
+            );
             assert.equal(created.outs?.secret, rfcSecretHex, "kept for diffs, stored encrypted");
         });
 
         it("adopts a token that already exists, and one whose create answer was lost", async () => {
             const existing = token();
-            s.emulator.addToken(s.environmentId, { serialNumber: existing.serialNumber, secret: rfcSecretHex, type: "HOTP" });
+            s.emulator.addToken(s.environmentId, {
+                serialNumber: existing.serialNumber,
+                secret: rfcSecretHex,
+                type: "HOTP",
+            });
             const adopted = await oathTokenProvider.create(existing);
             assert.equal(adopted.outs?.adopted, true);
 
@@ -45,7 +61,10 @@ describe("OathToken and OathTokenDevice providers against the emulator", () => {
             const created = await oathTokenProvider.create(inputs);
             const read = await oathTokenProvider.read!(created.id, created.outs);
             assert.equal(read.props?.drift, 0);
-            const diff = await oathTokenProvider.diff!(created.id, created.outs!, { ...inputs, secret: "00".repeat(20) });
+            const diff = await oathTokenProvider.diff!(created.id, created.outs!, {
+                ...inputs,
+                secret: "00".repeat(20),
+            });
             assert.deepEqual(diff.replaces, ["secret"]);
             const same = await oathTokenProvider.diff!(created.id, created.outs!, { ...inputs });
             assert.equal(same.changes, false);
@@ -55,7 +74,17 @@ describe("OathToken and OathTokenDevice providers against the emulator", () => {
         });
 
         it("checks PingOne's rules at preview", async () => {
-            const result = await oathTokenProvider.check!({} as never, { environmentId: s.environmentId, serialNumber: "BAD-SERIAL!", secret: "JBSWY3DPEHPK3PXP", type: "HOTP", hashAlgorithm: "HmacSHA256", timeStep: 45 } as never);
+            const result = await oathTokenProvider.check!(
+                {} as never,
+                {
+                    environmentId: s.environmentId,
+                    serialNumber: "BAD-SERIAL!",
+                    secret: "JBSWY3DPEHPK3PXP",
+                    type: "HOTP",
+                    hashAlgorithm: "HmacSHA256",
+                    timeStep: 45,
+                } as never,
+            );
             const byProperty = Object.fromEntries(result.failures!.map((f) => [f.property, f.reason]));
             assert.match(byProperty.serialNumber, /letters and digits/);
             assert.match(byProperty.secret, /must be hex.*convert base32/);
@@ -71,7 +100,10 @@ describe("OathToken and OathTokenDevice providers against the emulator", () => {
             return inputs.serialNumber;
         }
         const device = (serialNumber: string, user: { userId?: string; username?: string }): OathTokenDeviceInputs => ({
-            environmentId: s.environmentId, serialNumber, connection: s.connection, ...user,
+            environmentId: s.environmentId,
+            serialNumber,
+            connection: s.connection,
+            ...user,
         });
 
         it("pairs by username (one look-up, one write) and by userId (one write)", async () => {
@@ -84,7 +116,10 @@ describe("OathToken and OathTokenDevice providers against the emulator", () => {
             const serialNumber = await inventory();
             s.emulator.clearRequests();
             await oathTokenDeviceProvider.create(device(serialNumber, { userId: bob.id }));
-            assert.deepEqual(s.emulator.requests.filter((r) => !r.path.endsWith("/as/token")).map((r) => r.method), ["POST"]);
+            assert.deepEqual(
+                s.emulator.requests.filter((r) => !r.path.endsWith("/as/token")).map((r) => r.method),
+                ["POST"],
+            );
         });
 
         it("never leaves two devices: lost answers and re-runs adopt the one PingOne holds", async () => {
@@ -100,15 +135,28 @@ describe("OathToken and OathTokenDevice providers against the emulator", () => {
 
         it("explains the device limit, an unknown serial, a token paired elsewhere and an unknown user", async () => {
             const dave = s.emulator.addUser(s.environmentId, { username: "dave" });
-            for (let i = 0; i < 5; i++) await oathTokenDeviceProvider.create(device(await inventory(), { userId: dave.id }));
-            await assert.rejects(oathTokenDeviceProvider.create(device(await inventory(), { userId: dave.id })), /most MFA devices PingOne allows/);
-            await assert.rejects(oathTokenDeviceProvider.create(device("NOSUCHSERIAL", { userId: dave.id })), /does not know that serial.*OathToken/);
+            for (let i = 0; i < 5; i++)
+                await oathTokenDeviceProvider.create(device(await inventory(), { userId: dave.id }));
+            await assert.rejects(
+                oathTokenDeviceProvider.create(device(await inventory(), { userId: dave.id })),
+                /most MFA devices PingOne allows/,
+            );
+            await assert.rejects(
+                oathTokenDeviceProvider.create(device("NOSUCHSERIAL", { userId: dave.id })),
+                /does not know that serial.*OathToken/,
+            );
             const erin = s.emulator.addUser(s.environmentId, { username: "erin" });
             const taken = await inventory();
             await oathTokenDeviceProvider.create(device(taken, { username: "erin" }));
             const frank = s.emulator.addUser(s.environmentId, { username: "frank" });
-            await assert.rejects(oathTokenDeviceProvider.create(device(taken, { userId: frank.id })), /already paired with another device or user/);
-            await assert.rejects(oathTokenDeviceProvider.create(device(await inventory(), { username: "nobody" })), /No user named "nobody"/);
+            await assert.rejects(
+                oathTokenDeviceProvider.create(device(taken, { userId: frank.id })),
+                /already paired with another device or user/,
+            );
+            await assert.rejects(
+                oathTokenDeviceProvider.create(device(await inventory(), { username: "nobody" })),
+                /No user named "nobody"/,
+            );
             void erin;
         });
 

@@ -2,26 +2,48 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { oathTokenActivationProvider as provider, OathTokenActivationInputs } from "../../provider/activation/activationProvider";
+import {
+    oathTokenActivationProvider as provider,
+    type OathTokenActivationInputs,
+} from "../../provider/activation/activationProvider";
 import { codesFromSeed } from "../../provider/otp/otpFromSeed";
 import { codeFromCommand } from "../../provider/otp/otpFromCommand";
-import { PairedToken, Scenario, isolateSuiteEnvironment, rfcSecretHex, startScenario } from "../support/fixtures";
+import {
+    type PairedToken,
+    type Scenario,
+    isolateSuiteEnvironment,
+    rfcSecretHex,
+    startScenario,
+} from "../support/fixtures";
 
 const rfc4226 = ["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"];
 
 describe("codes from a seed", () => {
     it("gives the RFC 4226 HOTP codes at the counter and the one after", () => {
-        for (let c = 0; c < 9; c++) assert.deepEqual(codesFromSeed({ secret: rfcSecretHex, type: "HOTP", counter: c }), { otp: rfc4226[c], nextOtp: rfc4226[c + 1] });
+        for (let c = 0; c < 9; c++)
+            assert.deepEqual(codesFromSeed({ secret: rfcSecretHex, type: "HOTP", counter: c }), {
+                otp: rfc4226[c],
+                nextOtp: rfc4226[c + 1],
+            });
     });
 
     it("gives the RFC 6238 TOTP codes for SHA1, SHA256 and SHA512, and the next step's", () => {
         const sha256 = Buffer.from("12345678901234567890123456789012").toString("hex");
         const sha512 = Buffer.from("1234567890".repeat(6) + "1234").toString("hex");
         assert.equal(codesFromSeed({ secret: rfcSecretHex, type: "TOTP", digits: 8 }, 59_000).otp, "94287082");
-        assert.equal(codesFromSeed({ secret: sha256, type: "TOTP", digits: 8, algorithm: "HmacSHA256" }, 1111111109_000).otp, "68084774");
-        assert.equal(codesFromSeed({ secret: sha512, type: "TOTP", digits: 8, algorithm: "HmacSHA512" }, 1234567890_000).otp, "93441116");
+        assert.equal(
+            codesFromSeed({ secret: sha256, type: "TOTP", digits: 8, algorithm: "HmacSHA256" }, 1111111109_000).otp,
+            "68084774",
+        );
+        assert.equal(
+            codesFromSeed({ secret: sha512, type: "TOTP", digits: 8, algorithm: "HmacSHA512" }, 1234567890_000).otp,
+            "93441116",
+        );
         // 1111111109 and 1111111111 are in consecutive 30 s steps.
-        assert.equal(codesFromSeed({ secret: rfcSecretHex, type: "TOTP", digits: 8 }, 1111111109_000).nextOtp, "14050471");
+        assert.equal(
+            codesFromSeed({ secret: rfcSecretHex, type: "TOTP", digits: 8 }, 1111111109_000).nextOtp,
+            "14050471",
+        );
     });
 });
 
@@ -38,7 +60,10 @@ describe("codes from a command", () => {
     });
 
     it("says what went wrong with a failing or silent command", async () => {
-        await assert.rejects(codeFromCommand("echo 'no YubiKey detected' >&2; exit 2"), /otpCommand .* failed \(2\): no YubiKey detected/);
+        await assert.rejects(
+            codeFromCommand("echo 'no YubiKey detected' >&2; exit 2"),
+            /otpCommand .* failed \(2\): no YubiKey detected/,
+        );
         await assert.rejects(codeFromCommand("echo hello"), /printed no 6 to 8 digit code/);
     });
 
@@ -48,13 +73,22 @@ describe("codes from a command", () => {
         beforeEach(async () => (s = await startScenario()));
         afterEach(async () => s.emulator.stop());
         const inputs = (t: PairedToken, extra: Partial<OathTokenActivationInputs>): OathTokenActivationInputs => ({
-            environmentId: s.environmentId, userId: t.userId, deviceId: t.deviceId, oathResync: true, deleteDeviceOnDestroy: false, connection: s.connection, ...extra,
+            environmentId: s.environmentId,
+            userId: t.userId,
+            deviceId: t.deviceId,
+            oathResync: true,
+            deleteDeviceOnDestroy: false,
+            connection: s.connection,
+            ...extra,
         });
 
         it("runs the command once for a direct activation, twice for a resync, never for an ACTIVE device", async () => {
             const direct = s.addPairedToken();
             const directCounter = path.join(dir, "direct");
-            assert.equal((await provider.create(inputs(direct, { otpCommand: command(directCounter) }))).outs?.status, "ACTIVE");
+            assert.equal(
+                (await provider.create(inputs(direct, { otpCommand: command(directCounter) }))).outs?.status,
+                "ACTIVE",
+            );
             assert.equal(fs.readFileSync(directCounter, "utf8"), "1", "one code read");
 
             const drifted = s.addPairedToken();
@@ -72,14 +106,34 @@ describe("codes from a command", () => {
 
         it("activates from a seed: HOTP at the counter (resync when it lags) and TOTP now", async () => {
             const hotp = s.addPairedToken();
-            assert.equal((await provider.create(inputs(hotp, { seed: { secret: rfcSecretHex, type: "HOTP", counter: 0 } }))).outs?.resynced, false);
+            assert.equal(
+                (await provider.create(inputs(hotp, { seed: { secret: rfcSecretHex, type: "HOTP", counter: 0 } }))).outs
+                    ?.resynced,
+                false,
+            );
             const lagging = s.addPairedToken();
-            assert.equal((await provider.create(inputs(lagging, { seed: { secret: rfcSecretHex, type: "HOTP", counter: 200 } }))).outs?.resynced, true);
+            assert.equal(
+                (await provider.create(inputs(lagging, { seed: { secret: rfcSecretHex, type: "HOTP", counter: 200 } })))
+                    .outs?.resynced,
+                true,
+            );
 
             const user = s.emulator.addUser(s.environmentId, { username: "totp-user" });
-            s.emulator.addToken(s.environmentId, { serialNumber: "TOTP777", secret: rfcSecretHex, type: "TOTP", timeStep: 30, otpLength: 8, hashAlgorithm: "HmacSHA1" });
+            s.emulator.addToken(s.environmentId, {
+                serialNumber: "TOTP777",
+                secret: rfcSecretHex,
+                type: "TOTP",
+                timeStep: 30,
+                otpLength: 8,
+                hashAlgorithm: "HmacSHA1",
+            });
             const device = s.emulator.addDevice(s.environmentId, { userId: user.id, serialNumber: "TOTP777" });
-            const totp = await provider.create(inputs({ userId: user.id, deviceId: device.id, serialNumber: "TOTP777", secretHex: rfcSecretHex }, { seed: { secret: rfcSecretHex, type: "TOTP", digits: 8, timeStep: 30 } }));
+            const totp = await provider.create(
+                inputs(
+                    { userId: user.id, deviceId: device.id, serialNumber: "TOTP777", secretHex: rfcSecretHex },
+                    { seed: { secret: rfcSecretHex, type: "TOTP", digits: 8, timeStep: 30 } },
+                ),
+            );
             assert.equal(totp.outs?.status, "ACTIVE");
         });
 
@@ -87,7 +141,10 @@ describe("codes from a command", () => {
             const t = s.addPairedToken();
             const both = await provider.check!({} as never, inputs(t, { otp: "123456", otpCommand: "ykman" }) as never);
             assert.match(both.failures![0].reason, /one way/);
-            const badSeed = await provider.check!({} as never, inputs(t, { seed: { secret: "xyz", type: "HOTP", algorithm: "HmacSHA256" } }) as never);
+            const badSeed = await provider.check!(
+                {} as never,
+                inputs(t, { seed: { secret: "xyz", type: "HOTP", algorithm: "HmacSHA256" } }) as never,
+            );
             assert.deepEqual(badSeed.failures!.map((f) => f.property).sort(), ["seed.algorithm", "seed.secret"]);
         });
     });

@@ -1,8 +1,14 @@
 import { randomUUID } from "node:crypto";
 import * as OTPAuth from "otpauth";
-import { PingOneEmulator, EmulatorOptions } from "../../emulator";
+import { PingOneEmulator, type EmulatorOptions } from "../../emulator";
 import assert from "node:assert/strict";
-import { PingOneClient, connectionSettingsFromInput, defaultClientOptions, resetAccessTokenSources, resolveConnection } from "../../provider/client";
+import {
+    PingOneClient,
+    connectionSettingsFromInput,
+    defaultClientOptions,
+    resetAccessTokenSources,
+    resolveConnection,
+} from "../../provider/client";
 
 /** The RFC 4226 test secret, ASCII "12345678901234567890", in hex. */
 export const rfcSecretHex = "3132333435363738393031323334353637383930";
@@ -26,7 +32,11 @@ export interface Scenario {
     /** A `connection` input that reaches the emulator with client credentials. */
     connection: { apiUrl: string; authUrl: string; clientId: string; clientSecret: string; environmentId: string };
     /** Adds a user with a HOTP token paired as an ACTIVATION_REQUIRED device. */
-    addPairedToken(options?: { counter?: number; status?: "ACTIVATION_REQUIRED" | "ACTIVE"; secretHex?: string }): PairedToken;
+    addPairedToken(options?: {
+        counter?: number;
+        status?: "ACTIVATION_REQUIRED" | "ACTIVE";
+        secretHex?: string;
+    }): PairedToken;
     /** Deletes a device through the API, as an admin would in the console. */
     deleteDeviceOutOfBand(token: PairedToken): Promise<void>;
     /** Calls to the token endpoint so far. */
@@ -64,12 +74,21 @@ export async function startScenario(options: EmulatorOptions = {}): Promise<Scen
         },
         async deleteDeviceOutOfBand(token) {
             const client = PingOneClient.forConnection(
-                resolveConnection([connectionSettingsFromInput({ apiUrl: emulator.apiUrl, authUrl: emulator.authUrl, clientId, clientSecret, environmentId })]),
+                resolveConnection([
+                    connectionSettingsFromInput({
+                        apiUrl: emulator.apiUrl,
+                        authUrl: emulator.authUrl,
+                        clientId,
+                        clientSecret,
+                        environmentId,
+                    }),
+                ]),
                 defaultClientOptions,
             );
             assert.equal(await client.deleteDevice(environmentId, token.userId, token.deviceId), true);
         },
-        tokenRequests: () => emulator.requests.filter((r) => r.method === "POST" && r.path.endsWith("/as/token")).length,
+        tokenRequests: () =>
+            emulator.requests.filter((r) => r.method === "POST" && r.path.endsWith("/as/token")).length,
         activateCalls: (deviceId?: string) =>
             emulator.requests.filter(
                 (r) =>

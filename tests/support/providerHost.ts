@@ -1,4 +1,7 @@
-import { ChildProcess, spawn } from "node:child_process";
+// Drives Pulumi's provider host over gRPC with the host's own (untyped, CommonJS) protobuf modules,
+// loaded from its install: hence require() and `any` for the generated message classes.
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+import { type ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import * as readline from "node:readline";
 
@@ -10,7 +13,7 @@ import * as readline from "node:readline";
 const pulumiRoot = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 // The host's own gRPC and protobuf copies, so messages match what it decodes.
 const fromPulumi = (id: string) => require(require.resolve(id, { paths: [pulumiRoot] }));
-const grpc = fromPulumi("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
+const grpc = fromPulumi("@grpc/grpc-js");
 const providerPb = fromPulumi("@pulumi/pulumi/proto/provider_pb");
 const providerGrpc = fromPulumi("@pulumi/pulumi/proto/provider_grpc_pb");
 const structPb = fromPulumi("google-protobuf/google/protobuf/struct_pb");
@@ -57,7 +60,9 @@ export class ProviderHost {
 
     private call<T>(method: string, request: unknown): Promise<T> {
         return new Promise((resolve, reject) =>
-            this.client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))),
+            this.client[method](request, (error: Error | null, response: T) =>
+                error ? reject(error) : resolve(response),
+            ),
         );
     }
 
@@ -75,7 +80,9 @@ export class ProviderHost {
         const response = await this.call<any>("check", request);
         return {
             inputs: response.getInputs().toJavaScript(),
-            failures: response.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+            failures: response
+                .getFailuresList()
+                .map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
         };
     }
 
@@ -120,7 +127,9 @@ export const DiffChanges = { unknown: 0, none: 1, some: 2 } as const;
 
 /** The `__provider` text exactly as `pulumi.dynamic.Resource` serializes it. */
 export async function serializeProvider(provider: object): Promise<string> {
-    const closure = require(require.resolve("@pulumi/pulumi/runtime/closure/serializeClosure", { paths: [pulumiRoot] }));
+    const closure = require(
+        require.resolve("@pulumi/pulumi/runtime/closure/serializeClosure", { paths: [pulumiRoot] }),
+    );
     const serialized = await closure.serializeFunction(() => provider, { allowSecrets: true });
     return serialized.text as string;
 }

@@ -18,8 +18,12 @@ export function pskcDocument(tokens: GeneratedToken[], broken: string[] = []): s
     <Key Id="${i + 1}" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:hotp">
       <Issuer>Issuer</Issuer>
       <AlgorithmParameters><ResponseFormat Length="6" Encoding="DECIMAL"/></AlgorithmParameters>
-      <Data>${t.secretHex ? `
-        <Secret><PlainValue>${Buffer.from(t.secretHex, "hex").toString("base64")}</PlainValue></Secret>` : ""}
+      <Data>${
+          t.secretHex
+              ? `
+        <Secret><PlainValue>${Buffer.from(t.secretHex, "hex").toString("base64")}</PlainValue></Secret>`
+              : ""
+      }
         <Counter><PlainValue>${t.counter ?? 0}</PlainValue></Counter>
       </Data>
     </Key>
@@ -33,5 +37,8 @@ ${packages.join("\n")}
 }
 
 export function randomTokens(count: number, prefix: string): GeneratedToken[] {
-    return Array.from({ length: count }, (_, i) => ({ serialNumber: `${prefix}${String(i + 1).padStart(5, "0")}`, secretHex: randomBytes(20).toString("hex") }));
+    return Array.from({ length: count }, (_, i) => ({
+        serialNumber: `${prefix}${String(i + 1).padStart(5, "0")}`,
+        secretHex: randomBytes(20).toString("hex"),
+    }));
 }
