@@ -42,7 +42,7 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
         // reaches a real tenant, whatever config or default named the file.
         const demo = seeds
             .loadSeedFile(seedFile, seedFileOptions)
-            .tokens.filter((t) => t.secretHex.toLowerCase() === RFC_TEST_SECRET_HEX);
+            .tokens.filter((t) => t.secret.toLowerCase() === RFC_TEST_SECRET_HEX);
         if (demo.length > 0) {
             throw new Error(
                 `${seedFile} holds ${demo.length} token(s) (${demo

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { connectionFields } from "./client/connection";
+import { oathTokenRules } from "./model/oathToken";
 import { isRegionCode, pingOneRegions } from "./client/regions";
 
 /** What the engine sends for a value not known until apply (preview). */
@@ -68,6 +69,30 @@ export class InputChecker {
         if (value === undefined || isUnknown(value)) return;
         if (typeof value !== "boolean")
             this.fail(property, `${property} must be true or false; got ${describeValue(value)}.`);
+    }
+
+    /**
+     * An OATH token's fields under `prefix` (`""` for OathToken's inputs, `"seed."` for an activation's
+     * seed), by PingOne's rules (`oathTokenRules`); the serial number only when `withSerial`.
+     */
+    oathToken(prefix: string, withSerial: boolean): void {
+        const values = (prefix === "" ? this.inputs : this.inputs[prefix.replace(/\.$/, "")]) as Record<
+            string,
+            unknown
+        >;
+        const check = (field: string, issue: (value: unknown, name: string) => string | undefined, optional = true) => {
+            const value = values[field];
+            if (isUnknown(value) || (optional && value === undefined)) return;
+            const reason = issue(value, prefix + field);
+            if (reason) this.fail(prefix + field, `${reason}.`);
+        };
+        if (withSerial) check("serialNumber", oathTokenRules.serialNumber, false);
+        check("secret", oathTokenRules.secret, false);
+        check("type", oathTokenRules.type, false);
+        check("otpLength", oathTokenRules.otpLength);
+        check("hashAlgorithm", (value, name) => oathTokenRules.hashAlgorithm(value, values.type, name));
+        check("counter", oathTokenRules.counter);
+        check("timeStep", oathTokenRules.timeStep);
     }
 
     /** The optional `connection` input. */

@@ -4,7 +4,6 @@ import { type MfaDevice } from "../client/types";
 import { clientFor, configureFromStack, logInfo } from "../providerHost";
 import { InputChecker, diffByKeys, isUnknown } from "../validation";
 import { type ActivationRequest, activateOathTokenDevice } from "./activateDevice";
-import { checkTokenShape } from "../inventory/oathTokenProvider";
 import { type OtpSeed, type SeedCodes, codesFromSeed } from "../otp/otpFromSeed";
 import { codeFromCommand } from "../otp/otpFromCommand";
 
@@ -78,10 +77,10 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<
             } else if (typeof seed !== "object" || Array.isArray(seed)) {
                 checker.fail(
                     "seed",
-                    "seed must be an object: { secret (hex), type (HOTP|TOTP), digits, algorithm, counter | timeStep }.",
+                    "seed must be an object: { secret (hex), type (HOTP|TOTP), otpLength, hashAlgorithm, counter | timeStep }.",
                 );
             } else {
-                checkTokenShape(checker, seed as Record<string, unknown>, "seed.");
+                checker.oathToken("seed.", false);
             }
         } else {
             checker.otp(

@@ -4,7 +4,13 @@ import { type ResolvedConnection } from "./connection";
 import { PingOneApiError } from "./errors";
 import { PingOneHttpClient } from "./httpClient";
 import { sharedPacer } from "./requestPacer";
-import { type Collection, type MfaDevice, type OathToken, type OathTokenCreate, type PingOneUser } from "./types";
+import {
+    type Collection,
+    type MfaDevice,
+    type PingOneOathToken,
+    type OathTokenCreate,
+    type PingOneUser,
+} from "./types";
 
 export const activateContentType = "application/vnd.pingidentity.device.activate+json";
 export const resyncContentType = "application/vnd.pingidentity.device.resync+json";
@@ -95,18 +101,25 @@ export class PingOneClient {
     // --- OATH token inventory
 
     /** Not idempotent: PingOne refuses a second token with the same serial. */
-    async createOathToken(environmentId: string, token: OathTokenCreate): Promise<OathToken> {
-        return this.http.request<OathToken>({ method: "POST", path: `${env(environmentId)}/oathTokens`, body: token });
+    async createOathToken(environmentId: string, token: OathTokenCreate): Promise<PingOneOathToken> {
+        return this.http.request<PingOneOathToken>({
+            method: "POST",
+            path: `${env(environmentId)}/oathTokens`,
+            body: token,
+        });
     }
 
-    async getOathToken(environmentId: string, tokenId: string): Promise<OathToken | undefined> {
+    async getOathToken(environmentId: string, tokenId: string): Promise<PingOneOathToken | undefined> {
         return orUndefinedOn404(
-            this.http.request<OathToken>({ method: "GET", path: `${env(environmentId)}/oathTokens/${seg(tokenId)}` }),
+            this.http.request<PingOneOathToken>({
+                method: "GET",
+                path: `${env(environmentId)}/oathTokens/${seg(tokenId)}`,
+            }),
         );
     }
 
-    async findOathTokenBySerial(environmentId: string, serialNumber: string): Promise<OathToken | undefined> {
-        const page = await this.http.request<Collection<"oathTokens", OathToken>>({
+    async findOathTokenBySerial(environmentId: string, serialNumber: string): Promise<PingOneOathToken | undefined> {
+        const page = await this.http.request<Collection<"oathTokens", PingOneOathToken>>({
             method: "GET",
             path: `${env(environmentId)}/oathTokens`,
             query: { filter: `serialNumber eq "${serialNumber}"` },
@@ -126,8 +139,8 @@ export class PingOneClient {
     }
 
     /** Two consecutive OTPs move the server's counter (HOTP) or drift (TOTP). */
-    async resyncOathToken(environmentId: string, tokenId: string, otps: [string, string]): Promise<OathToken> {
-        return this.http.request<OathToken>({
+    async resyncOathToken(environmentId: string, tokenId: string, otps: [string, string]): Promise<PingOneOathToken> {
+        return this.http.request<PingOneOathToken>({
             method: "POST",
             path: `${env(environmentId)}/oathTokens/${seg(tokenId)}`,
             contentType: resyncContentType,

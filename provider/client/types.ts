@@ -1,4 +1,5 @@
 /** The parts of PingOne's JSON this project reads. */
+import type { OathHashAlgorithm, OathTokenType, OtpLength, TimeStep } from "../model/oathToken";
 
 export type DeviceStatus = "ACTIVATION_REQUIRED" | "ACTIVE";
 
@@ -19,22 +20,19 @@ export interface PingOneUser {
     username: string;
 }
 
-export type OathTokenType = "HOTP" | "TOTP";
-export type OathHashAlgorithm = "HmacSHA1" | "HmacSHA256" | "HmacSHA512";
-
 /** What is sent to create an inventory entry. `secret` is write-only in PingOne. */
 export interface OathTokenCreate {
     serialNumber: string;
     secret: string;
     type: OathTokenType;
-    otpLength: 6 | 8;
+    otpLength: OtpLength;
     hashAlgorithm: OathHashAlgorithm;
     hotp?: { counter: number };
-    totp?: { timeStep: 30 | 60 };
+    totp?: { timeStep: TimeStep };
 }
 
 /** An inventory entry as PingOne returns it (never with its secret). */
-export interface OathToken {
+export interface PingOneOathToken {
     id: string;
     serialNumber: string;
     type: OathTokenType;

@@ -106,7 +106,7 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                 {
                     environmentId: args.environmentId,
                     serialNumber: serial,
-                    secret: seed.secretHex,
+                    secret: seed.secret,
                     type: seed.type,
                     otpLength: seed.otpLength,
                     hashAlgorithm: seed.hashAlgorithm,
@@ -140,10 +140,10 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                     userId: device.userId,
                     deviceId: device.deviceId,
                     seed: {
-                        secret: seed.secretHex,
+                        secret: seed.secret,
                         type: seed.type,
-                        digits: seed.otpLength,
-                        algorithm: seed.hashAlgorithm,
+                        otpLength: seed.otpLength,
+                        hashAlgorithm: seed.hashAlgorithm,
                         counter: seed.counter,
                         timeStep: seed.timeStep,
                     },

@@ -2,7 +2,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { type ConnectionSettings } from "../client/connection";
 import { AmbiguousOutcomeError, PingOneApiError } from "../client/errors";
 import { type PingOneClient } from "../client/pingOneClient";
-import { type OathHashAlgorithm, type OathToken, type OathTokenCreate, type OathTokenType } from "../client/types";
+import { type OathTokenCreate, type PingOneOathToken } from "../client/types";
+import { type OathHashAlgorithm, type OathTokenType } from "../model/oathToken";
 import { clientFor, configureFromStack, logInfo } from "../providerHost";
 import { InputChecker, diffByKeys, isUnknown } from "../validation";
 
@@ -54,7 +55,7 @@ export const oathTokenProvider: pulumi.dynamic.ResourceProvider<OathTokenInputs,
         const n = news as unknown as Record<string, unknown>;
         const checker = new InputChecker(n);
         checker.pingOneId("environmentId", "PingOne environment id");
-        checkTokenShape(checker, n);
+        checker.oathToken("", true);
         checker.connection();
         const type = n.type;
         return {
@@ -114,58 +115,6 @@ export const oathTokenProvider: pulumi.dynamic.ResourceProvider<OathTokenInputs,
     },
 };
 
-/** Shape rules PingOne applies to an inventory entry, shared with the activation's seed check. */
-export function checkTokenShape(checker: InputChecker, n: Record<string, unknown>, prefix = ""): void {
-    const p = (name: string) => `${prefix}${name}`;
-    const serial = n.serialNumber;
-    if (prefix === "" && !isUnknown(serial)) {
-        if (typeof serial !== "string" || serial === "")
-            checker.fail("serialNumber", "serialNumber is required: the serial printed on the token.");
-        else if (!/^[A-Za-z0-9]{1,50}$/.test(serial))
-            checker.fail(
-                "serialNumber",
-                `serialNumber must be 1 to 50 letters and digits (PingOne's rule); got "${serial.slice(0, 60)}".`,
-            );
-    }
-    const secret = n.secret;
-    if (!isUnknown(secret)) {
-        if (typeof secret !== "string" || secret === "")
-            checker.fail(p("secret"), `${p("secret")} is required: the token's seed in hex.`);
-        else if (!/^[0-9a-fA-F]+$/.test(secret) || secret.length % 2 !== 0) {
-            checker.fail(
-                p("secret"),
-                `${p("secret")} must be hex (PingOne wants hex; convert base32 or base64 seeds first, as the seed-file loaders do).`,
-            );
-        } else if (secret.length > 200)
-            checker.fail(p("secret"), `${p("secret")} is ${secret.length} hex digits; PingOne accepts at most 200.`);
-    }
-    const type = n.type;
-    if (!isUnknown(type) && type !== "HOTP" && type !== "TOTP")
-        checker.fail(p("type"), `${p("type")} must be "HOTP" or "TOTP".`);
-    const lengthKey = prefix ? "digits" : "otpLength";
-    const length = n[lengthKey];
-    if (length !== undefined && !isUnknown(length) && length !== 6 && length !== 8)
-        checker.fail(p(lengthKey), `${p(lengthKey)} must be 6 or 8.`);
-    const hashKey = prefix ? "algorithm" : "hashAlgorithm";
-    const hash = n[hashKey];
-    if (hash !== undefined && !isUnknown(hash)) {
-        if (!["HmacSHA1", "HmacSHA256", "HmacSHA512"].includes(hash as string))
-            checker.fail(p(hashKey), `${p(hashKey)} must be HmacSHA1, HmacSHA256 or HmacSHA512.`);
-        else if (type === "HOTP" && hash !== "HmacSHA1")
-            checker.fail(
-                p(hashKey),
-                `HOTP tokens are HmacSHA1 only in PingOne; remove ${p(hashKey)} or use a TOTP token.`,
-            );
-    }
-    const counter = n.counter;
-    if (counter !== undefined && !isUnknown(counter) && (!Number.isInteger(counter) || (counter as number) < 0)) {
-        checker.fail(p("counter"), `${p("counter")} must be a whole number ≥ 0.`);
-    }
-    const step = n.timeStep;
-    if (step !== undefined && !isUnknown(step) && step !== 30 && step !== 60)
-        checker.fail(p("timeStep"), `${p("timeStep")} must be 30 or 60 seconds.`);
-}
-
 /**
  * Creating is not idempotent, but PingOne refuses a second token with the same serial, so the create
  * goes first (no read on the happy path) and a refusal or an unclear answer leads to a look-up by serial.
@@ -173,7 +122,7 @@ export function checkTokenShape(checker: InputChecker, n: Record<string, unknown
 async function createOrAdopt(
     client: PingOneClient,
     inputs: OathTokenInputs,
-): Promise<{ token: OathToken; adopted: boolean }> {
+): Promise<{ token: PingOneOathToken; adopted: boolean }> {
     const body: OathTokenCreate = {
         serialNumber: inputs.serialNumber,
         secret: inputs.secret.toLowerCase(),
@@ -204,7 +153,7 @@ async function createOrAdopt(
     }
 }
 
-function outputsOf(inputs: OathTokenInputs, token: OathToken, adopted: boolean): OathTokenOutputs {
+function outputsOf(inputs: OathTokenInputs, token: PingOneOathToken, adopted: boolean): OathTokenOutputs {
     const outs = {
         environmentId: inputs.environmentId,
         serialNumber: token.serialNumber,

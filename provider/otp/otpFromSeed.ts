@@ -1,19 +1,12 @@
 import * as OTPAuth from "otpauth";
+import { oathTokenDefaults, withOathTokenDefaults, type OathTokenParameters } from "../model/oathToken";
 
-/** A token's seed, from which its codes can be computed. All of it is secret. */
-export interface OtpSeed {
-    /** The shared secret, hex. */
-    secret: string;
-    type: "HOTP" | "TOTP";
-    /** 6 (default) or 8. */
-    digits?: number;
-    /** `HmacSHA1` (default), `HmacSHA256` or `HmacSHA512`. */
-    algorithm?: string;
-    /** HOTP: the counter PingOne expects next (default 0). */
-    counter?: number;
-    /** TOTP: 30 (default) or 60 seconds. */
-    timeStep?: number;
-}
+/**
+ * A token's seed, from which its codes can be computed: the token model's parameters, with PingOne's
+ * defaults for what is left out (6 digits, HmacSHA1, counter 0, 30 s). All of it is secret.
+ */
+export type OtpSeed = Pick<OathTokenParameters, "secret" | "type"> &
+    Partial<Pick<OathTokenParameters, "otpLength" | "hashAlgorithm" | "counter" | "timeStep">>;
 
 export interface SeedCodes {
     /** The code to send first. */
@@ -22,27 +15,28 @@ export interface SeedCodes {
     nextOtp: string;
 }
 
-const otpauthAlgorithm: Record<string, string> = { HmacSHA1: "SHA1", HmacSHA256: "SHA256", HmacSHA512: "SHA512" };
-
 /**
- * Computes the codes the physical token would show. This proves possession of the seed file, not of
- * the token itself. HOTP: the codes at the expected counter and the one after. TOTP: the current
- * time step's code and the next step's.
+ * Computes the codes the physical token would show (RFC 4226 HOTP, RFC 6238 TOTP, with `otpauth`). This
+ * proves possession of the seed file, not of the token itself. HOTP: the codes at the expected counter and
+ * the one after. TOTP: the code of the time step holding `nowMs` (milliseconds) and the next step's.
  */
 export function codesFromSeed(seed: OtpSeed, nowMs: number = Date.now()): SeedCodes {
-    const secret = OTPAuth.Secret.fromHex(seed.secret);
-    const digits = seed.digits ?? 6;
-    const algorithm = otpauthAlgorithm[seed.algorithm ?? "HmacSHA1"] ?? "SHA1";
-    if (seed.type === "HOTP") {
-        const counter = seed.counter ?? 0;
+    const token = withOathTokenDefaults(seed);
+    const options = {
+        secret: OTPAuth.Secret.fromHex(token.secret),
+        digits: token.otpLength,
+        algorithm: token.hashAlgorithm.replace(/^Hmac/, ""), // otpauth's "SHA1", "SHA256", "SHA512"
+    };
+    if (token.type === "HOTP") {
+        const counter = token.counter ?? oathTokenDefaults.counter;
         return {
-            otp: OTPAuth.HOTP.generate({ secret, counter, digits, algorithm }),
-            nextOtp: OTPAuth.HOTP.generate({ secret, counter: counter + 1, digits, algorithm }),
+            otp: OTPAuth.HOTP.generate({ ...options, counter }),
+            nextOtp: OTPAuth.HOTP.generate({ ...options, counter: counter + 1 }),
         };
     }
-    const period = seed.timeStep ?? 30;
+    const period = token.timeStep ?? oathTokenDefaults.timeStep;
     return {
-        otp: OTPAuth.TOTP.generate({ secret, period, digits, algorithm, timestamp: nowMs }),
-        nextOtp: OTPAuth.TOTP.generate({ secret, period, digits, algorithm, timestamp: nowMs + period * 1000 }),
+        otp: OTPAuth.TOTP.generate({ ...options, period, timestamp: nowMs }),
+        nextOtp: OTPAuth.TOTP.generate({ ...options, period, timestamp: nowMs + period * 1000 }),
     };
 }

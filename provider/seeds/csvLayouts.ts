@@ -27,10 +27,11 @@
 // SHA512 (both layouts here do the same); PingOne's HOTP is SHA1 only, so such HOTP rows are
 // refused rather than loaded with the wrong hash.
 
+import type { OathTokenType } from "../model/oathToken";
 import { normalizeHeader } from "./csvText";
 import { base32ToHex, hexSecretToHex } from "./secretEncoding";
 import { parseHashName, parseWholeNumber, type TokenDraft } from "./tokenRules";
-import type { OtpType, SeedCsvFormat } from "./types";
+import type { SeedCsvFormat } from "./types";
 
 export const LAYOUT_LABELS: Record<SeedCsvFormat, string> = {
     pingid: "PingID (serial,hexsecret[,counter])",
@@ -150,7 +151,7 @@ function meaningful(cells: string[]): string[] {
     return cells.slice(0, end);
 }
 
-function typeCell(cell: string | undefined): OtpType | undefined {
+function typeCell(cell: string | undefined): OathTokenType | undefined {
     const value = (cell ?? "").toLowerCase();
     if (value === "hotp" || value === "hmac") return "HOTP"; // LinOTP calls HOTP "hmac"
     if (value === "totp") return "TOTP";
@@ -307,8 +308,8 @@ function readStepOrCounter(cell: string | undefined, draft: TokenDraft, issues: 
 
 /** privacyIDEA's importer: a 32-byte key means SHA256, a 64-byte key SHA512. */
 function applyPrivacyIdeaKeyLength(draft: TokenDraft, issues: string[]): void {
-    if (!draft.secretHex) return;
-    const digits = draft.secretHex.length;
+    if (!draft.secret) return;
+    const digits = draft.secret.length;
     const hash = digits === 64 ? "HmacSHA256" : digits === 128 ? "HmacSHA512" : undefined;
     if (!hash) {
         // Any other length is SHA1 by the same rule: a stated value, not an assumption.
@@ -345,8 +346,8 @@ export function readLinOtpRow(cells: string[]): RowRead {
         const hash = parseHashName(row[5]);
         if (hash) draft.hashAlgorithm = hash;
         else issues.push(`hash ${shown(row[5])} is not one of sha1, sha256, sha512`);
-    } else if (draft.secretHex) {
-        const bytes = draft.secretHex.length / 2;
+    } else if (draft.secret) {
+        const bytes = draft.secret.length / 2;
         const inferred = bytes === 64 ? "HmacSHA512" : bytes === 32 ? "HmacSHA256" : "HmacSHA1";
         if (type === "HOTP" && inferred !== "HmacSHA1") {
             issues.push(
@@ -371,7 +372,7 @@ export function readEntraRow(cells: string[], columns: EntraColumns): RowRead {
     else {
         const decoded = base32ToHex(secret);
         if ("error" in decoded) issues.push(decoded.error);
-        else draft.secretHex = decoded.hex;
+        else draft.secret = decoded.hex;
     }
     const interval = cell(columns.interval);
     if (interval) {
@@ -391,7 +392,7 @@ function readHexSecret(cell: string | undefined, draft: TokenDraft, issues: stri
     }
     const decoded = hexSecretToHex(cell);
     if ("error" in decoded) issues.push(decoded.error);
-    else draft.secretHex = decoded.hex;
+    else draft.secret = decoded.hex;
 }
 
 function readOtpLength(cell: string | undefined, draft: TokenDraft, issues: string[]): void {

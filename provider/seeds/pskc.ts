@@ -21,6 +21,7 @@
 // - Counter is read for HOTP only, TimeInterval for TOTP only; Time and TimeDrift are ignored
 //   (PingOne has nowhere to put them).
 
+import type { OathHashAlgorithm, OathTokenType } from "../model/oathToken";
 import {
     PskcDecryptor,
     algorithmName,
@@ -41,8 +42,6 @@ import {
 import {
     SeedFileError,
     seedFileError,
-    type HashAlgorithm,
-    type OtpType,
     type PskcOptions,
     type SeedLoadResult,
     type SeedLocation,
@@ -75,7 +74,7 @@ interface PolicyFacts {
 
 interface KeyRecord {
     location: SeedLocation;
-    kind: OtpType | "pin" | "none" | "other";
+    kind: OathTokenType | "pin" | "none" | "other";
     algorithm?: string;
     keyId?: string;
     serialFromKeyId: boolean;
@@ -172,7 +171,7 @@ export function parsePskc(xml: string, options: PskcOptions = {}): SeedLoadResul
     const keyFailures = attempts.filter(({ failure }) => failure.kind === "check" || failure.kind === "key-length");
     const opened = records.some(
         (record) =>
-            record.draft.secretHex !== undefined &&
+            record.draft.secret !== undefined &&
             record.values.secret !== undefined &&
             "encrypted" in record.values.secret,
     );
@@ -463,10 +462,10 @@ function openValues(record: KeyRecord, decryptor: PskcDecryptor | undefined): vo
             if ("error" in bytes) {
                 record.issues.push(`Secret PlainValue: ${bytes.error}`);
                 record.cause ??= "invalid-value";
-            } else draft.secretHex = bytes.toString("hex");
+            } else draft.secret = bytes.toString("hex");
         } else if (value) {
             if (value.length === 0) record.issues.push("Secret is empty");
-            else draft.secretHex = value.toString("hex");
+            else draft.secret = value.toString("hex");
         }
     }
     const readInteger = (field: string, source: ValueSource | undefined): number | undefined => {
@@ -624,7 +623,7 @@ function notOtpMessage(record: KeyRecord): string {
 }
 
 /** Suite texts seen in files: "HMAC-SHA1", "SHA256", "hmac-sha512". */
-function suiteHash(suite: string): HashAlgorithm | undefined {
+function suiteHash(suite: string): OathHashAlgorithm | undefined {
     const match = /sha-?(1|256|512)(?!\d)/i.exec(suite);
     return match ? parseHashName(`sha${match[1]}`) : undefined;
 }
@@ -635,13 +634,7 @@ function fingerprint(record: KeyRecord, defaults: ResolvedDefaults): string {
     const type = d.type ?? defaults.type ?? "HOTP";
     const position = type === "HOTP" ? (d.counter ?? defaults.counter ?? 0) : (d.timeStep ?? defaults.timeStep ?? 30);
     const digits = d.otpLength ?? defaults.otpLength ?? 6;
-    return JSON.stringify([
-        type,
-        d.secretHex,
-        digits,
-        d.hashAlgorithm ?? defaults.hashAlgorithm ?? "HmacSHA1",
-        position,
-    ]);
+    return JSON.stringify([type, d.secret, digits, d.hashAlgorithm ?? defaults.hashAlgorithm ?? "HmacSHA1", position]);
 }
 
 /**

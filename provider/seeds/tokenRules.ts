@@ -3,11 +3,10 @@
 // file does not say is filled from the file-level defaults (or the built-in ones) and named
 // in one warning per file, so a PingID CSV of TOTP fobs cannot silently load as HOTP.
 
+import { oathTokenDefaults, oathTokenRules, type OathHashAlgorithm, type OathTokenType } from "../model/oathToken";
 import { DEFAULT_MAX_TOKENS } from "./files";
 import {
     seedFileError,
-    type HashAlgorithm,
-    type OtpType,
     type SeedDefaults,
     type SeedLoadResult,
     type SeedLocation,
@@ -19,11 +18,11 @@ import {
 /** What a loader read for one token, before PingOne's rules are applied. */
 export interface TokenDraft {
     serialNumber?: string;
-    secretHex?: string;
+    secret?: string;
     /** Absent when the file does not say (PingID CSV, YubiKey logs): taken from the defaults. */
-    type?: OtpType;
+    type?: OathTokenType;
     otpLength?: number;
-    hashAlgorithm?: HashAlgorithm;
+    hashAlgorithm?: OathHashAlgorithm;
     counter?: number;
     timeStep?: number;
     manufacturer?: string;
@@ -31,22 +30,12 @@ export interface TokenDraft {
     assignedTo?: { username: string };
 }
 
-const SERIAL = /^[A-Za-z0-9]{1,50}$/;
 /** RFC 4226 section 4: the shared secret must be at least 128 bits. */
 const MIN_SECRET_BYTES = 16;
 
 /** PingOne accepts serials of 1-50 letters and digits; returns what is wrong, if anything. */
 export function serialIssue(serial: string | undefined): string | undefined {
-    if (serial === undefined || serial === "") {
-        return "the serial number is missing: PingOne needs the serial printed on the token";
-    }
-    if (!SERIAL.test(serial)) {
-        return (
-            `serial number "${serial}" is not accepted by PingOne: it must be 1 to 50 letters and digits (no spaces, ` +
-            `dashes or other symbols)`
-        );
-    }
-    return undefined;
+    return oathTokenRules.serialNumber(serial, "serial number");
 }
 
 /** A non-negative whole number written in decimal, or undefined. */
@@ -58,7 +47,7 @@ export function parseWholeNumber(text: string): number | undefined {
 }
 
 /** "sha1", "SHA-256", "HMAC-SHA512", "HmacSHA1" ... to PingOne's names. */
-export function parseHashName(text: string): HashAlgorithm | undefined {
+export function parseHashName(text: string): OathHashAlgorithm | undefined {
     const name = text
         .trim()
         .toLowerCase()
@@ -78,10 +67,10 @@ export function describeLocation(location: SeedLocation): string {
 
 /** Defaults checked once per file: a bad default is a mistake in the options, not in the file. */
 export interface ResolvedDefaults {
-    type?: OtpType;
+    type?: OathTokenType;
     timeStep?: number;
     otpLength?: number;
-    hashAlgorithm?: HashAlgorithm;
+    hashAlgorithm?: OathHashAlgorithm;
     counter?: number;
 }
 
@@ -94,15 +83,15 @@ export function resolveDefaults(file: string, defaults: SeedDefaults | undefined
     if (defaults.type !== undefined) {
         const type = String(defaults.type).toUpperCase();
         if (type !== "HOTP" && type !== "TOTP") bad(`type "${String(defaults.type)}" must be HOTP or TOTP`);
-        resolved.type = type as OtpType;
+        resolved.type = type as OathTokenType;
     }
     if (defaults.timeStep !== undefined) {
-        if (defaults.timeStep !== 30 && defaults.timeStep !== 60)
+        if (oathTokenRules.timeStep(defaults.timeStep))
             bad(`timeStep ${defaults.timeStep} must be 30 or 60 (what PingOne accepts)`);
         resolved.timeStep = defaults.timeStep;
     }
     if (defaults.digits !== undefined) {
-        if (defaults.digits !== 6 && defaults.digits !== 8)
+        if (oathTokenRules.otpLength(defaults.digits))
             bad(`digits ${defaults.digits} must be 6 or 8 (what PingOne accepts)`);
         resolved.otpLength = defaults.digits;
     }
@@ -112,8 +101,8 @@ export function resolveDefaults(file: string, defaults: SeedDefaults | undefined
         resolved.hashAlgorithm = hash;
     }
     if (defaults.counter !== undefined) {
-        if (!Number.isSafeInteger(defaults.counter) || defaults.counter < 0)
-            bad(`counter ${defaults.counter} must be a whole number`);
+        const issue = oathTokenRules.counter(defaults.counter);
+        if (issue) bad(issue);
         resolved.counter = defaults.counter;
     }
     return resolved;
@@ -193,38 +182,35 @@ export class TokenCollector {
             return value;
         };
 
-        const type = pick<OtpType>("type", draft.type, defaults.type, "HOTP");
+        const type = pick<OathTokenType>("type", draft.type, defaults.type, "HOTP");
         const serial = serialIssue(draft.serialNumber);
         if (serial) issues.push(serial);
-        if (draft.secretHex === undefined && earlierIssues.length === 0) issues.push("the secret is missing");
+        if (draft.secret === undefined && earlierIssues.length === 0) issues.push("the secret is missing");
 
-        const otpLength = pick("otpLength", draft.otpLength, defaults.otpLength, 6);
-        if (otpLength !== 6 && otpLength !== 8) {
-            issues.push(`OTP length ${otpLength} is not supported: PingOne accepts 6 or 8 digits`);
-        }
+        const otpLength = pick("otpLength", draft.otpLength, defaults.otpLength, oathTokenDefaults.otpLength);
+        const lengthIssue = oathTokenRules.otpLength(otpLength, "OTP length");
+        if (lengthIssue) issues.push(lengthIssue);
         // RFC 4226 defines HOTP with SHA1, so a missing hash is not an assumption for HOTP.
-        const hashAlgorithm = pick<HashAlgorithm>(
+        const hashAlgorithm = pick<OathHashAlgorithm>(
             "hashAlgorithm",
             draft.hashAlgorithm,
             defaults.hashAlgorithm,
-            "HmacSHA1",
+            oathTokenDefaults.hashAlgorithm,
             type === "TOTP" && !this.options.hashDefinedByFormat,
         );
-        if (type === "HOTP" && hashAlgorithm !== "HmacSHA1") {
-            issues.push(`HOTP with ${hashAlgorithm} is not supported: PingOne's HOTP tokens use HmacSHA1 only`);
-        }
+        const hashIssue = oathTokenRules.hashAlgorithm(hashAlgorithm, type, "hash");
+        if (hashIssue) issues.push(hashIssue);
         let timeStep: number | undefined;
         let counter: number | undefined;
         if (type === "TOTP") {
-            timeStep = pick("timeStep", draft.timeStep, defaults.timeStep, 30);
-            if (timeStep !== 30 && timeStep !== 60) {
-                issues.push(`time step ${timeStep} s is not supported: PingOne accepts 30 or 60 seconds`);
-            }
+            timeStep = pick("timeStep", draft.timeStep, defaults.timeStep, oathTokenDefaults.timeStep);
+            const stepIssue = oathTokenRules.timeStep(timeStep);
+            if (stepIssue) issues.push(stepIssue);
         } else {
-            counter = pick("counter", draft.counter, defaults.counter, 0);
+            counter = pick("counter", draft.counter, defaults.counter, oathTokenDefaults.counter);
         }
 
-        if (issues.length > 0 || draft.secretHex === undefined || draft.serialNumber === undefined) {
+        if (issues.length > 0 || draft.secret === undefined || draft.serialNumber === undefined) {
             this.reject(location, issues, hint);
             return undefined;
         }
@@ -255,7 +241,7 @@ export class TokenCollector {
 
         const token: TokenSeed = {
             serialNumber: draft.serialNumber,
-            secretHex: draft.secretHex,
+            secret: draft.secret,
             type,
             otpLength: otpLength as 6 | 8,
             hashAlgorithm,
@@ -275,10 +261,10 @@ export class TokenCollector {
                 this.assumedCounts.set(key, tally);
             }
         }
-        if (draft.secretHex.length / 2 < MIN_SECRET_BYTES) {
+        if (draft.secret.length / 2 < MIN_SECRET_BYTES) {
             this.warn(
                 location,
-                `the secret is only ${draft.secretHex.length * 4} bits; RFC 4226 section 4 requires at least 128 (160 recommended): ` +
+                `the secret is only ${draft.secret.length * 4} bits; RFC 4226 section 4 requires at least 128 (160 recommended): ` +
                     "such a token is easy to brute-force, so confirm with the vendor and replace it if you can",
                 "weak-secret",
             );

@@ -1,8 +1,7 @@
 // Shapes shared by every seed loader. A loader never throws for one bad token: it records a
 // SeedProblem and carries on, so one typo in a 500-token vendor file does not block the rest.
 
-export type OtpType = "HOTP" | "TOTP";
-export type HashAlgorithm = "HmacSHA1" | "HmacSHA256" | "HmacSHA512";
+import type { OathTokenSpec, OathTokenType } from "../model/oathToken";
 
 /** Where a token (or a problem) came from, so people can find it in the vendor's file. */
 export interface SeedLocation {
@@ -14,20 +13,8 @@ export interface SeedLocation {
     serialNumber?: string;
 }
 
-export interface TokenSeed {
-    /** Kept as a string, leading zeros intact. */
-    serialNumber: string;
-    /** Lowercase hex: what PingOne's oathTokens `secret` wants. */
-    secretHex: string;
-    type: OtpType;
-    /** 6 when the file says nothing. */
-    otpLength: 6 | 8;
-    /** HmacSHA1 when the file says nothing. */
-    hashAlgorithm: HashAlgorithm;
-    /** HOTP only (default 0). */
-    counter?: number;
-    /** TOTP only (default 30). */
-    timeStep?: 30 | 60;
+/** A token read from a seed file: PingOne's token model, plus where it came from. */
+export interface TokenSeed extends OathTokenSpec {
     manufacturer?: string;
     model?: string;
     /** Set when the seed file itself names the user (e.g. the `upn` column of Microsoft Entra CSV). */
@@ -80,7 +67,7 @@ export interface SeedLoadResult {
  * warning per file.
  */
 export interface SeedDefaults {
-    type?: OtpType;
+    type?: OathTokenType;
     /** TOTP time step in seconds (PingOne: 30 or 60). */
     timeStep?: number;
     /** OTP length (PingOne: 6 or 8). */

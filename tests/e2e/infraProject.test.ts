@@ -122,7 +122,7 @@ describe("an infra project that installs the packed package, through the pulumi 
             ["INFRA0003", "cy"],
         ])
             assert.match(check, new RegExp(`${serial}.*HOTP.*${user}`));
-        for (const secret of loadSeedFile(path.join(dir, "tokens.pskcxml")).tokens.map((t) => t.secretHex))
+        for (const secret of loadSeedFile(path.join(dir, "tokens.pskcxml")).tokens.map((t) => t.secret))
             assert.ok(!check.includes(secret));
 
         const cli = project(dir);
@@ -175,7 +175,7 @@ describe("an infra project that installs the packed package, through the pulumi 
 
     it("keeps no seed, OTP, client secret, access token or folder path in the state backend or the CLI's output", () => {
         const { text } = readAllFiles(backendDir);
-        const seeds = loadSeedFile(path.join(repoRoot, "examples/infra/tokens.pskcxml")).tokens.map((t) => t.secretHex);
+        const seeds = loadSeedFile(path.join(repoRoot, "examples/infra/tokens.pskcxml")).tokens.map((t) => t.secret);
         assert.equal(seeds.length, 3);
         const secrets = [
             clientSecret,

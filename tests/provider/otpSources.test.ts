@@ -30,18 +30,20 @@ describe("codes from a seed", () => {
     it("gives the RFC 6238 TOTP codes for SHA1, SHA256 and SHA512, and the next step's", () => {
         const sha256 = Buffer.from("12345678901234567890123456789012").toString("hex");
         const sha512 = Buffer.from("1234567890".repeat(6) + "1234").toString("hex");
-        assert.equal(codesFromSeed({ secret: rfcSecretHex, type: "TOTP", digits: 8 }, 59_000).otp, "94287082");
+        assert.equal(codesFromSeed({ secret: rfcSecretHex, type: "TOTP", otpLength: 8 }, 59_000).otp, "94287082");
         assert.equal(
-            codesFromSeed({ secret: sha256, type: "TOTP", digits: 8, algorithm: "HmacSHA256" }, 1111111109_000).otp,
+            codesFromSeed({ secret: sha256, type: "TOTP", otpLength: 8, hashAlgorithm: "HmacSHA256" }, 1111111109_000)
+                .otp,
             "68084774",
         );
         assert.equal(
-            codesFromSeed({ secret: sha512, type: "TOTP", digits: 8, algorithm: "HmacSHA512" }, 1234567890_000).otp,
+            codesFromSeed({ secret: sha512, type: "TOTP", otpLength: 8, hashAlgorithm: "HmacSHA512" }, 1234567890_000)
+                .otp,
             "93441116",
         );
         // 1111111109 and 1111111111 are in consecutive 30 s steps.
         assert.equal(
-            codesFromSeed({ secret: rfcSecretHex, type: "TOTP", digits: 8 }, 1111111109_000).nextOtp,
+            codesFromSeed({ secret: rfcSecretHex, type: "TOTP", otpLength: 8 }, 1111111109_000).nextOtp,
             "14050471",
         );
     });
@@ -131,7 +133,7 @@ describe("codes from a command", () => {
             const totp = await provider.create(
                 inputs(
                     { userId: user.id, deviceId: device.id, serialNumber: "TOTP777", secretHex: rfcSecretHex },
-                    { seed: { secret: rfcSecretHex, type: "TOTP", digits: 8, timeStep: 30 } },
+                    { seed: { secret: rfcSecretHex, type: "TOTP", otpLength: 8, timeStep: 30 } },
                 ),
             );
             assert.equal(totp.outs?.status, "ACTIVE");
@@ -143,9 +145,9 @@ describe("codes from a command", () => {
             assert.match(both.failures![0].reason, /one way/);
             const badSeed = await provider.check!(
                 {} as never,
-                inputs(t, { seed: { secret: "xyz", type: "HOTP", algorithm: "HmacSHA256" } }) as never,
+                inputs(t, { seed: { secret: "xyz", type: "HOTP", hashAlgorithm: "HmacSHA256" } }) as never,
             );
-            assert.deepEqual(badSeed.failures!.map((f) => f.property).sort(), ["seed.algorithm", "seed.secret"]);
+            assert.deepEqual(badSeed.failures!.map((f) => f.property).sort(), ["seed.hashAlgorithm", "seed.secret"]);
         });
     });
 });

@@ -25,7 +25,7 @@ describe("seeds/csv: PingID layout", () => {
         assert.deepEqual(
             result.tokens.map((t) => [
                 t.serialNumber,
-                t.secretHex,
+                t.secret,
                 t.counter,
                 t.type,
                 t.hashAlgorithm,
@@ -76,7 +76,7 @@ describe("seeds/csv: privacyIDEA layout", () => {
                 ["PI00003", "HOTP", 6, undefined, 0, 4],
             ],
         );
-        assert.ok(result.tokens.every((t) => t.secretHex === RFC4226_SECRET_HEX && t.hashAlgorithm === "HmacSHA1"));
+        assert.ok(result.tokens.every((t) => t.secret === RFC4226_SECRET_HEX && t.hashAlgorithm === "HmacSHA1"));
     });
 
     it("reports an OTP length of 7 and a serial with a dash", () => {
@@ -158,13 +158,7 @@ describe("seeds/csv: Microsoft Entra layout", () => {
 
     it("converts base32 secrets to hex and assigns the upn", () => {
         assert.deepEqual(
-            result.tokens.map((t) => [
-                t.serialNumber,
-                t.secretHex,
-                t.timeStep,
-                t.assignedTo?.username,
-                t.location.line,
-            ]),
+            result.tokens.map((t) => [t.serialNumber, t.secret, t.timeStep, t.assignedTo?.username, t.location.line]),
             [
                 // GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ is base32 of ASCII "12345678901234567890".
                 ["1234567", RFC4226_SECRET_HEX, 30, "helga@contoso.com", 2],
@@ -198,7 +192,7 @@ describe("seeds/csv: Microsoft Entra layout", () => {
         const text = "serial number,secret key,upn,time interval\n777,JBSWY3DPEHPK3PXP,ann@x.org,60\n";
         const reordered = parseSeedCsv(text, {});
         assert.deepEqual(
-            reordered.tokens.map((t) => [t.serialNumber, t.secretHex, t.assignedTo?.username, t.timeStep]),
+            reordered.tokens.map((t) => [t.serialNumber, t.secret, t.assignedTo?.username, t.timeStep]),
             [["777", "48656c6c6f21deadbeef", "ann@x.org", 60]],
         );
     });

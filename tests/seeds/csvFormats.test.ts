@@ -125,7 +125,7 @@ describe("seeds/csv: privacyIDEA's own export (owner, serial, hexkey, type, digi
                 ["PITO0003", "TOTP", 8, "HmacSHA256", 60, undefined],
             ],
         );
-        assert.equal(result.tokens[0]?.secretHex, RFC4226_SECRET_HEX);
+        assert.equal(result.tokens[0]?.secret, RFC4226_SECRET_HEX);
     });
 });
 
@@ -166,7 +166,7 @@ describe("seeds/csv: YubiKey Personalization Tool log and Yubico's serial export
             "508327,,,9e2fd386224a7f77e9b5aee775464033,,2013-12-12T08:44:34,\n";
         const result = parseSeedCsv(text, { file: "yubico.csv" });
         assert.deepEqual(
-            result.tokens.map((t) => [t.serialNumber, t.secretHex]),
+            result.tokens.map((t) => [t.serialNumber, t.secret]),
             [["508326", RFC4226_SECRET_HEX]],
         );
         assert.deepEqual(

@@ -71,14 +71,14 @@ const FIGURE6_MAC_KEY_HEX = "1122334455667788990011223344556677889900";
 
 /** HOTP codes for counters 0..n-1 computed from what the loader produced. */
 export function hotpCodes(token: TokenSeed, digits: number = token.otpLength, count = 10): string[] {
-    const secret = Secret.fromHex(token.secretHex);
+    const secret = Secret.fromHex(token.secret);
     return Array.from({ length: count }, (_, counter) => HOTP.generate({ secret, counter, digits }));
 }
 
 export function totpCode(token: TokenSeed, unixSeconds: number): string {
     const algorithm = token.hashAlgorithm.replace("Hmac", ""); // otpauth says "SHA256"
     return TOTP.generate({
-        secret: Secret.fromHex(token.secretHex),
+        secret: Secret.fromHex(token.secret),
         algorithm,
         digits: token.otpLength,
         period: token.timeStep ?? 30,

@@ -122,7 +122,7 @@ describe("seeds/limits", () => {
             "le.pskcxml",
             Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(rfcFigure(3), "utf16le")]),
         );
-        assert.equal(loadSeedFile(pskc).tokens[0]?.secretHex, RFC4226_SECRET_HEX);
+        assert.equal(loadSeedFile(pskc).tokens[0]?.secret, RFC4226_SECRET_HEX);
         const noBom = write("nobom.csv", Buffer.from(text, "utf16le"));
         expectSeedFileError(
             () => loadSeedFile(noBom),

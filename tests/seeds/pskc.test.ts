@@ -35,7 +35,7 @@ function assertRfcToken(result: SeedLoadResult, manufacturer: string): void {
     const [token] = result.tokens;
     assert.ok(token);
     assert.equal(token.serialNumber, "987654321");
-    assert.equal(token.secretHex, RFC4226_SECRET_HEX);
+    assert.equal(token.secret, RFC4226_SECRET_HEX);
     assert.equal(token.type, "HOTP");
     assert.equal(token.otpLength, 8);
     assert.equal(token.hashAlgorithm, "HmacSHA1");
@@ -54,7 +54,7 @@ describe("seeds/pskc: RFC 6030 figures", () => {
         assert.deepEqual(result.tokens, [
             {
                 serialNumber: "12345678",
-                secretHex: "31323334", // "1234"
+                secret: "31323334", // "1234"
                 type: "HOTP",
                 otpLength: 6,
                 hashAlgorithm: "HmacSHA1",
@@ -251,7 +251,7 @@ describe("seeds/pskc: encryption errors", () => {
         const [hotp, totp] = result.tokens;
         assert.equal(hotp?.serialNumber, "00042");
         assert.equal(hotp?.counter, 5);
-        assert.equal(hotp?.secretHex, RFC4226_SECRET_HEX);
+        assert.equal(hotp?.secret, RFC4226_SECRET_HEX);
         assert.deepEqual(hotpCodes(hotp!, 6, 10).slice(5), RFC4226_CODES.slice(5));
         assert.equal(totp?.serialNumber, "00043");
         assert.equal(totp?.type, "TOTP");
@@ -352,7 +352,7 @@ describe("seeds/loadSeedFile: PSKC by extension", () => {
     it("loads a .pskcxml file with the path as the file name", () => {
         const file = sharedFixturePath("pskc-rfc6030", "figure6.pskcxml");
         const result = loadSeedFile(file, { preSharedKeyHex: FIGURE6_KEY_HEX });
-        assert.equal(result.tokens[0]?.secretHex, RFC4226_SECRET_HEX);
+        assert.equal(result.tokens[0]?.secret, RFC4226_SECRET_HEX);
         assert.equal(result.tokens[0]?.location.file, file);
     });
 

@@ -44,7 +44,7 @@ describe("seeds/pskc: pre-RFC layouts", () => {
         const result = loadSeedFile(corpus("original/draft-ietf-keyprov-pskc-02/figure4.pskcxml"), {
             preSharedKeyHex: "12345678901234567890123456789012",
         });
-        assert.equal(result.tokens[0]?.secretHex, RFC4226_SECRET_HEX);
+        assert.equal(result.tokens[0]?.secret, RFC4226_SECRET_HEX);
         assert.deepEqual(errors(result), []);
     });
 
@@ -53,7 +53,7 @@ describe("seeds/pskc: pre-RFC layouts", () => {
             passphrase: "qwerty",
         });
         assert.deepEqual(
-            result.tokens.map((t) => [t.serialNumber, t.secretHex, t.otpLength]),
+            result.tokens.map((t) => [t.serialNumber, t.secret, t.otpLength]),
             [["987654321", RFC4226_SECRET_HEX, 8]],
         );
     });
@@ -63,7 +63,7 @@ describe("seeds/pskc: pre-RFC layouts", () => {
             corpus("original/draft-hoyer-keyprov-portable-symmetric-key-container-00/non-encrypted.pskcxml"),
         );
         assert.deepEqual(
-            result.tokens.map((t) => [t.serialNumber, t.secretHex, t.type, t.otpLength, t.counter, t.manufacturer]),
+            result.tokens.map((t) => [t.serialNumber, t.secret, t.type, t.otpLength, t.counter, t.manufacturer]),
             [["98765432187", "5a57634c7670466f584e4841472b6c78332b5277", "HOTP", 6, 12, "Token Manufacturer"]],
         );
         // The device's own Expiry (01/01/2008) is passed on as a warning, not a refusal.
@@ -78,7 +78,7 @@ describe("seeds/pskc: pre-RFC layouts", () => {
             },
         );
         assert.deepEqual(
-            result.tokens.map((t) => [t.serialNumber, t.secretHex, t.counter]),
+            result.tokens.map((t) => [t.serialNumber, t.secret, t.counter]),
             [["98765432187", "65670bbe91685cd1c01be971dfe470", 100]],
         );
         // 15 bytes: loaded, but RFC 4226 section 4 asks for 128 bits at least.
@@ -92,10 +92,10 @@ describe("seeds/pskc: pre-RFC layouts", () => {
         const result = loadSeedFile(corpus(file), { preSharedKeyHex: expected[file]!.options.preSharedKeyHex! });
         const [token] = result.tokens;
         assert.deepEqual(
-            [token?.serialNumber, token?.secretHex, token?.otpLength, token?.counter],
+            [token?.serialNumber, token?.secret, token?.otpLength, token?.counter],
             ["0950380269", "dce70c2a0c1f5806f316ca8d09456eb4765ad053", 8, 837830147],
         );
-        const secret = Secret.fromHex(token!.secretHex);
+        const secret = Secret.fromHex(token!.secret);
         assert.deepEqual(
             [0, 1].map((step) => HOTP.generate({ secret, counter: 837830147 + step, digits: 8 })),
             ["79623123", "22405054"],
@@ -131,7 +131,7 @@ describe("seeds/pskc: transport ciphers and MACs", () => {
             if (original.options.iv) options.ivHex = original.options.iv;
             const result = loadSeedFile(corpus(`variants/P1-alg/encryption/${name}.pskcxml`), options);
             assert.deepEqual(errors(result), []);
-            assert.equal(result.tokens[0]?.secretHex, original.keys[0]!.secret_hex);
+            assert.equal(result.tokens[0]?.secret, original.keys[0]!.secret_hex);
         });
     }
 
@@ -159,7 +159,7 @@ describe("seeds/pskc: transport ciphers and MACs", () => {
           <xenc:CipherData><xenc:CipherValue>${value}</xenc:CipherValue></xenc:CipherData>
         </EncryptedValue></Secret></Data></Key></KeyPackage></KeyContainer>`;
         const result = parsePskc(xml, { preSharedKeyHex: key.toString("hex") });
-        assert.equal(result.tokens[0]?.secretHex, RFC4226_SECRET_HEX);
+        assert.equal(result.tokens[0]?.secret, RFC4226_SECRET_HEX);
     });
 
     it("an IV given outside the CipherValue: without it the MAC fails and the message points at the IV; with it the secret loads", () => {
@@ -169,8 +169,7 @@ describe("seeds/pskc: transport ciphers and MACs", () => {
         assert.deepEqual(without.tokens, []);
         assert.match(errors(without)[0]?.message ?? "", /expects a CBC IV given separately.*pass the ivHex option/);
         assert.equal(
-            loadSeedFile(file, { preSharedKeyHex: key, ivHex: "000102030405060708090a0b0c0d0e0f" }).tokens[0]
-                ?.secretHex,
+            loadSeedFile(file, { preSharedKeyHex: key, ivHex: "000102030405060708090a0b0c0d0e0f" }).tokens[0]?.secret,
             RFC4226_SECRET_HEX,
         );
     });
@@ -319,7 +318,7 @@ describe("seeds/pskc: Version, Policy, secrets and integers", () => {
 
     it("a secret shorter than 128 bits loads with a warning naming its size", () => {
         const result = parsePskc(rfcFigure(2), { file: "f2" });
-        assert.equal(result.tokens[0]?.secretHex, "31323334");
+        assert.equal(result.tokens[0]?.secret, "31323334");
         const weak = warnings(result).find((w) => w.cause === "weak-secret");
         assert.match(weak?.message ?? "", /only 32 bits/);
         assert.equal(weak?.location.serialNumber, "12345678");
