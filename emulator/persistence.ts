@@ -2,6 +2,7 @@
 // atomically (write a sibling, then rename) so a crash mid-write leaves the previous state whole.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import * as path from "node:path";
+import { inspect } from "node:util";
 import type { EnvironmentSnapshot } from "./store";
 
 const FORMAT = "pingone-emulator-state";
@@ -22,10 +23,16 @@ export class EmulatorStateFileError extends Error {
     ) {
         super(
             `PingOne emulator state file ${file} ${problem}. It holds the emulated tenant between runs; ` +
-                `move it aside to start from a fresh tenant, then run \`pulumi refresh --yes\` so the stack forgets the objects that lived only there.`,
+                `move it aside to start from a fresh tenant, then run \`pulumi refresh --yes --run-program\` (the program recreates the ` +
+                `file) so the stack forgets the objects that lived only there.`,
             options,
         );
         this.name = "EmulatorStateFileError";
+    }
+
+    /** Shown by util.inspect (console.log, error reports) as its message: the stack adds nothing here. */
+    [inspect.custom](): string {
+        return `${this.name}: ${this.message}`;
     }
 }
 

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { OathTokenFleet, seeds } from "../provider";
+import { OathTokenFleet, loadSeedFile } from "../provider";
 import { projectFolder } from "../provider/embeddedEmulator";
 import { RFC_TEST_SECRET_HEX, SAMPLE_ENVIRONMENT_ID, prepareDemoTenant } from "./demoTenant";
 
@@ -40,9 +40,9 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
     if (credentialsSet) {
         // Decided on the file's content, not on where its path came from: a public test secret never
         // reaches a real tenant, whatever config or default named the file.
-        const demo = seeds
-            .loadSeedFile(seedFile, seedFileOptions)
-            .tokens.filter((t) => t.secret.toLowerCase() === RFC_TEST_SECRET_HEX);
+        const demo = loadSeedFile(seedFile, seedFileOptions).tokens.filter(
+            (t) => t.secret.toLowerCase() === RFC_TEST_SECRET_HEX,
+        );
         if (demo.length > 0) {
             throw new Error(
                 `${seedFile} holds ${demo.length} token(s) (${demo
@@ -55,7 +55,16 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
             );
         }
     } else {
-        const stateFile = prepareDemoTenant(projectDir, pulumi.getStack());
+        let stateFile: string;
+        try {
+            stateFile = prepareDemoTenant(projectDir, pulumi.getStack());
+        } catch (error) {
+            // A corrupt state file: its message names the file and the way out; the stack adds nothing (and
+            // Node 22's colouring of Pulumi's source-mapped frames takes seconds, see provider/errors.ts).
+            const runError = new pulumi.RunError((error as Error).message);
+            runError.stack = runError.message;
+            throw runError;
+        }
         pulumi.log.warn(
             `No PingOne credentials set (pingone:clientId / pingone:apiAccessToken or PINGONE_CLIENT_ID / PINGONE_API_ACCESS_TOKEN): ` +
                 `this stack provisions the embedded PingOne emulator, whose tenant is kept in ${stateFile}, not PingOne.`,

@@ -34,7 +34,7 @@ export async function embeddedEmulatorConnection(
             throw new ConnectionSettingsError(
                 `The embedded PingOne emulator's state file ${file} does not exist. It is created by the program that chose the ` +
                     `emulator (the root project does on every \`pulumi preview\` and \`up\`). If it was deleted, the emulated tenant went ` +
-                    `with it: \`pulumi up\` recreates it, then \`pulumi refresh --yes\` forgets the objects that were lost; or ` +
+                    `with it: \`pulumi refresh --yes --run-program\` recreates it and forgets the objects that were lost; or ` +
                     `\`pulumi stack rm --force\` drops the stack (nothing outside this folder was provisioned).`,
             );
         }

@@ -1,36 +1,63 @@
 /**
  * Pulumi resources that provision hardware OATH tokens (HOTP/TOTP) in PingOne: the inventory entry
  * (`OathToken`), the pairing with a user (`OathTokenDevice`), the activation (`OathTokenActivation`),
- * and a whole roll-out from vendor seed files (`OathTokenFleet`).
+ * and a whole roll-out from vendor seed files (`OathTokenFleet`); the seed-file loaders; the errors.
+ * The PingOne emulator, a test double, is `pulumi-pingone-oath/emulator`.
  */
+
+// Resources, their arguments, and their providers (typed by what they take and store) for driving
+// without the engine or from your own `pulumi.dynamic.Resource`.
 export {
     OathTokenActivation,
-    OathTokenActivationArgs,
-    ConnectionArgs,
-    OtpSeedArgs,
     oathTokenActivationProvider,
+    type OathTokenActivationArgs,
+    type OtpSeedArgs,
 } from "./activation/oathTokenActivation";
-export { OathTokenActivationInputs, OathTokenActivationOutputs } from "./activation/activationProvider";
+export type { OathTokenActivationInputs, OathTokenActivationOutputs } from "./activation/activationProvider";
+export { OathToken, oathTokenProvider, type OathTokenArgs } from "./inventory/oathToken";
+export type { OathTokenInputs, OathTokenOutputs } from "./inventory/oathTokenProvider";
+export { OathTokenDevice, oathTokenDeviceProvider, type OathTokenDeviceArgs } from "./pairing/oathTokenDevice";
+export type { OathTokenDeviceInputs, OathTokenDeviceOutputs } from "./pairing/oathTokenDeviceProvider";
 export {
-    activateOathTokenDevice,
-    ActivationError,
-    ActivationOutcome,
-    ActivationRequest,
-} from "./activation/activateDevice";
-export { OathToken, OathTokenArgs, oathTokenProviderStub as oathTokenProvider } from "./inventory/oathToken";
+    OathTokenFleet,
+    type FleetDevice,
+    type OathTokenFleetArgs,
+    type OathTokenFleetFileArgs,
+} from "./fleet/oathTokenFleet";
+export type { ConnectionArgs } from "./dynamic/moduleBackedResource";
+export type { ConnectionSettings } from "./client/connection";
+
+// The token model and its codes.
+export type {
+    OathHashAlgorithm,
+    OathTokenParameters,
+    OathTokenSpec,
+    OathTokenType,
+    OtpLength,
+    TimeStep,
+} from "./model/oathToken";
+export { codesFromSeed, type OtpSeed, type SeedCodes } from "./otp/otpFromSeed";
+
+// Seed files.
 export {
-    OathTokenDevice,
-    OathTokenDeviceArgs,
-    oathTokenDeviceProviderStub as oathTokenDeviceProvider,
-} from "./pairing/oathTokenDevice";
-export { OathTokenFleet, OathTokenFleetArgs, OathTokenFleetFileArgs, FleetDevice } from "./fleet/oathTokenFleet";
-export { codesFromSeed, OtpSeed, SeedCodes } from "./otp/otpFromSeed";
-export * as seeds from "./seeds";
-export * as client from "./client";
-export {
-    PingOneClient,
-    PingOneApiError,
-    AmbiguousOutcomeError,
-    ConnectionSettings,
-    ConnectionSettingsError,
-} from "./client";
+    formatSeedProblem,
+    loadAssignmentsFile,
+    loadSeedFile,
+    type Assignment,
+    type AssignmentLoadResult,
+    type SeedDefaults,
+    type SeedFileFormat,
+    type SeedFileOptions,
+    type SeedLoadResult,
+    type SeedLocation,
+    type SeedProblem,
+    type SeedProblemCause,
+    type TokenSeed,
+} from "./seeds";
+
+// Errors: catch PingOneOathError for all of them.
+export { PingOneOathError, ResourceError } from "./errors";
+export { AmbiguousOutcomeError, ConnectionSettingsError, PingOneApiError } from "./client/errors";
+export { RetriesExhaustedError } from "./client/retry";
+export { ActivationError } from "./activation/activateDevice";
+export { SeedFileError } from "./seeds";

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
     type ConnectionSettings,
+    ConnectionSettingsError,
     PingOneClient,
     chosenEmulatorStateFile,
     connectionSettingsFromConfig,
@@ -30,14 +31,38 @@ export async function clientFor(
     connection: ConnectionSettings | undefined,
     environmentId: string,
 ): Promise<PingOneClient> {
-    const sources = [connectionSettingsFromInput(connection)];
-    if (stackConfig) sources.push(connectionSettingsFromConfig(stackConfig));
-    sources.push(connectionSettingsFromEnv());
+    const sources = settingsSources(connection);
     const emulatorStateFile = chosenEmulatorStateFile(sources);
     const resolved = emulatorStateFile
         ? await embeddedEmulatorConnection(emulatorStateFile, environmentId)
         : resolveConnection(sources, environmentId);
     return PingOneClient.forConnection(resolved, resolveClientOptions(stackConfig));
+}
+
+/**
+ * What is wrong with how a resource would reach PingOne (no credentials, half a pair, an unknown region,
+ * a bad client setting), found without a call: so `pulumi preview` says it, not `pulumi up`.
+ */
+export function connectionProblem(
+    connection: ConnectionSettings | undefined,
+    environmentId: string,
+): string | undefined {
+    try {
+        const sources = settingsSources(connection);
+        if (!chosenEmulatorStateFile(sources)) resolveConnection(sources, environmentId);
+        resolveClientOptions(stackConfig);
+        return undefined;
+    } catch (error) {
+        if (error instanceof ConnectionSettingsError) return error.message;
+        throw error;
+    }
+}
+
+function settingsSources(connection: ConnectionSettings | undefined) {
+    const sources = [connectionSettingsFromInput(connection)];
+    if (stackConfig) sources.push(connectionSettingsFromConfig(stackConfig));
+    sources.push(connectionSettingsFromEnv());
+    return sources;
 }
 
 /** Logs through the engine when connected, else stdout (which the engine shows as info). */

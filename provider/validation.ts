@@ -163,9 +163,10 @@ function describeValue(value: unknown): string {
 }
 
 /** The same key, compared on old outputs and new inputs: an unknown new value counts as a change. */
-function differs(olds: Record<string, unknown>, news: Record<string, unknown>, key: string): boolean {
-    if (isUnknown(news[key])) return true;
-    return JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null);
+function differs(olds: object, news: object, key: string): boolean {
+    const [before, after] = [(olds as Record<string, unknown>)[key], (news as Record<string, unknown>)[key]];
+    if (isUnknown(after)) return true;
+    return JSON.stringify(before ?? null) !== JSON.stringify(after ?? null);
 }
 
 /**
@@ -173,8 +174,8 @@ function differs(olds: Record<string, unknown>, news: Record<string, unknown>, k
  * resource, a change of an `updateKeys` key updates it, anything else (one-shot codes, seeds) is no change.
  */
 export function diffByKeys(
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
+    olds: object,
+    news: object,
     replaceKeys: readonly string[],
     updateKeys: readonly string[],
     deleteBeforeReplace: boolean,

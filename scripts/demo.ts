@@ -31,7 +31,7 @@ async function demo(): Promise<void> {
     } else {
         const first = await step(["up", "--yes"]);
         printTable((await project.outputs()).devices as Row[] | undefined);
-        console.log(`\nfirst up: ${first.seconds.toFixed(1)} s`);
+        console.log(`\nup: ${first.seconds.toFixed(1)} s`);
         // Fresh codes would be computed, but every device is ACTIVE: nothing to do, and the CLI checks it.
         const second = await step(["up", "--yes", "--expect-no-changes"]);
         console.log(`\nsecond up: no changes (${second.seconds.toFixed(1)} s)`);
@@ -40,7 +40,11 @@ async function demo(): Promise<void> {
     console.log(
         `  export PATH=${path.dirname(pulumiBinary())}:$PATH PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${localPassphrase}`,
     );
-    console.log(`  pulumi preview --diff; pulumi refresh; pulumi destroy   (or: npm run demo -- --destroy)`);
+    console.log(
+        values.destroy
+            ? `  pulumi up   (or: npm run demo)`
+            : `  pulumi preview --diff; pulumi refresh; pulumi destroy   (or: npm run demo -- --destroy)`,
+    );
 }
 
 interface Row {
@@ -64,6 +68,7 @@ function printTable(rows: Row[] | undefined): void {
 }
 
 demo().catch((error) => {
-    console.error(`\ndemo failed: ${error instanceof Error ? error.message : error}`);
+    // The CLI's output was streamed already: its first line says which step failed.
+    console.error(`\ndemo failed: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
     process.exit(1);
 });

@@ -75,9 +75,21 @@ export class PulumiProject {
             child.stdout.on("data", collect);
             child.stderr.on("data", collect);
             const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 240_000);
+            // Ctrl-C reaches the CLI too (same process group): it cancels cleanly, releasing the stack's lock
+            // and ending its plugins. Waiting for it, instead of dying first, leaves nothing running.
+            const interrupted = () => this.onOutput?.("\n(interrupted: waiting for pulumi to cancel and exit)\n");
+            // A SIGTERM to this process alone is passed on as one Ctrl-C (a second would cancel abruptly).
+            const terminated = () => {
+                interrupted();
+                child.kill("SIGINT");
+            };
+            process.on("SIGINT", interrupted);
+            process.on("SIGTERM", terminated);
             child.on("error", reject);
             child.on("close", (code, signal) => {
                 clearTimeout(timer);
+                process.off("SIGINT", interrupted);
+                process.off("SIGTERM", terminated);
                 const result = { command, code: code ?? -1, output, seconds: (Date.now() - started) / 1000 };
                 if (result.code !== 0 && !options.allowFailure) {
                     reject(new Error(`${command} in ${this.dir} exited ${signal ?? code}:\n${output}`));

@@ -1,3 +1,4 @@
+import { PingOneOathError } from "../errors";
 import { AmbiguousOutcomeError, PingOneApiError } from "../client/errors";
 import { type PingOneClient } from "../client/pingOneClient";
 import { backoffDelay } from "../client/retry";
@@ -32,8 +33,7 @@ export interface ActivationOutcome {
 }
 
 /** Activation failed; the message names the device and says what to do. */
-export class ActivationError extends Error {
-    override readonly name = "ActivationError";
+export class ActivationError extends PingOneOathError {
     constructor(message: string, cause?: unknown) {
         super(message, { cause });
     }
@@ -150,17 +150,16 @@ export async function activateOathTokenDevice(
 
 function explain(error: unknown, where: string, property: "otp" | "nextOtp"): Error {
     if (error instanceof PingOneApiError) {
-        const request = error.requestId ? ` PingOne request id: ${error.requestId}.` : "";
         const codes = [error.code, ...error.detailCodes].filter(Boolean).join("/");
         if (error.hasDetail("INVALID_OTP")) {
             return new ActivationError(
                 `PingOne rejected the ${property} for ${where} (${codes}): the code is wrong, already used or outside the token's window. ` +
-                    `Read a fresh code from the token (and set nextOtp to the one after it if the token needs a resync) and run pulumi up again.${request}`,
+                    `Read a fresh code from the token (and set nextOtp to the one after it if the token needs a resync) and run pulumi up again.`,
                 error,
             );
         }
         return new ActivationError(
-            `Activating the ${where} failed: PingOne answered ${error.status} ${codes}: ${error.envelope.message ?? ""}.${request}`,
+            `Activating the ${where} failed: PingOne answered ${error.status} ${codes}: ${error.envelope.message ?? ""}.`,
             error,
         );
     }

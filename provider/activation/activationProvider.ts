@@ -1,8 +1,8 @@
-import type * as pulumi from "@pulumi/pulumi";
 import { type ConnectionSettings } from "../client/connection";
 import { type MfaDevice } from "../client/types";
-import { clientFor, configureFromStack, logInfo } from "../providerHost";
-import { InputChecker, diffByKeys, isUnknown } from "../validation";
+import { defineProvider } from "../dynamic/defineProvider";
+import { logInfo } from "../providerHost";
+import { isUnknown } from "../validation";
 import { type ActivationRequest, activateOathTokenDevice } from "./activateDevice";
 import { type OtpSeed, type SeedCodes, codesFromSeed } from "../otp/otpFromSeed";
 import { codeFromCommand } from "../otp/otpFromCommand";
@@ -37,25 +37,27 @@ export interface OathTokenActivationOutputs {
     connection?: ConnectionSettings;
 }
 
-/** Properties whose change means a different activation, so a new resource. */
-const replaceKeys = ["environmentId", "userId", "deviceId"] as const;
-/** Properties that only change how the resource is managed. OTPs are one-shot and never diffed. */
-const updateKeys = ["deleteDeviceOnDestroy", "connection"] as const;
-
-export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<
+/**
+ * The activation of an `OATH_TOKEN` device: PingOne's activate call with the code the token shows, and the
+ * next code when PingOne answers `EXTRA_OTP_REQUIRED` (resync). Its id is the device id.
+ */
+export const oathTokenActivationProvider = defineProvider<
     OathTokenActivationInputs,
-    OathTokenActivationOutputs
-> = {
-    async configure(request) {
-        configureFromStack(request);
-    },
+    OathTokenActivationOutputs,
+    MfaDevice
+>({
+    kind: "activation",
+    // Another user, device or environment is another activation.
+    replaceKeys: ["environmentId", "userId", "deviceId"],
+    // How the resource is managed; OTPs are one-shot and never diffed.
+    updateKeys: ["deleteDeviceOnDestroy", "connection"],
+    deleteBeforeReplace: false,
 
-    async check(_olds, news) {
-        const checker = new InputChecker(news as unknown as Record<string, unknown>);
+    check(news, checker) {
         checker.pingOneId("environmentId", "PingOne environment id");
         checker.pingOneId("userId", "PingOne user id");
         checker.pingOneId("deviceId", "id of the user's OATH_TOKEN device");
-        const seed = news.seed as unknown;
+        const seed = news.seed;
         const sources = [
             news.otp !== undefined || news.nextOtp !== undefined,
             seed !== undefined && seed !== null,
@@ -99,70 +101,36 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider<
         checker.boolean("oathResync");
         checker.boolean("deleteDeviceOnDestroy");
         checker.connection();
+        // The checks above vouch for the shape (at preview some values may still be unknown).
         return {
-            inputs: {
-                ...news,
-                oathResync: news.oathResync ?? true,
-                deleteDeviceOnDestroy: news.deleteDeviceOnDestroy ?? false,
-            },
-            failures: checker.failures,
-        };
+            ...(news as unknown as OathTokenActivationInputs),
+            oathResync: news.oathResync ?? true,
+            deleteDeviceOnDestroy: news.deleteDeviceOnDestroy ?? false,
+        } as OathTokenActivationInputs;
     },
 
-    async diff(_id, olds, news) {
-        return diffByKeys(
-            olds as unknown as Record<string, unknown>,
-            news as unknown as Record<string, unknown>,
-            replaceKeys,
-            updateKeys,
-            false,
-        );
-    },
-
-    async create(inputs) {
-        const client = await clientFor(inputs.connection, inputs.environmentId);
-        const codes = codeSources(inputs);
-        const outcome = await activateOathTokenDevice(
-            client,
-            { ...inputs, ...codes, oathResync: inputs.oathResync ?? true },
-            { log: logInfo },
-        );
+    async create(client, inputs) {
+        const outcome = await activateOathTokenDevice(client, { ...inputs, ...codeSources(inputs) }, { log: logInfo });
         return { id: inputs.deviceId, outs: outputsOf(inputs, outcome.device, outcome.resynced) };
     },
 
-    async read(id, state) {
-        if (!state) throw new Error(`Cannot refresh activation ${id}: no prior state (import is not supported).`);
-        const props = state;
-        const client = await clientFor(props.connection, props.environmentId);
-        const device = await client.getDevice(props.environmentId, props.userId, id);
-        if (!device) return {}; // gone: the engine drops the resource from state
-        return { id, props: outputsOf(props, device, props.resynced ?? false) };
-    },
+    fetch: (client, id, state) => client.getDevice(state.environmentId, state.userId, id),
+    outputs: (settings, device, previous) => outputsOf(settings, device, previous.resynced),
+    describe: (id, state) => `The device ${id} of user ${state.userId}`,
 
-    async update(id, olds, news) {
-        const client = await clientFor(news.connection, news.environmentId);
-        const device = await client.getDevice(news.environmentId, news.userId, id);
-        if (!device) {
-            throw new Error(
-                `The device ${id} of user ${news.userId} no longer exists in PingOne. Run pulumi refresh to drop this activation, then pulumi up with fresh OTPs.`,
-            );
-        }
-        return { outs: outputsOf(news, device, olds.resynced ?? false) };
-    },
-
-    async delete(id, props) {
-        const where = `device ${id} of user ${props.userId} in environment ${props.environmentId}`;
-        if (!props.deleteDeviceOnDestroy) {
+    async delete(client, id, state) {
+        const where = `device ${id} of user ${state.userId} in environment ${state.environmentId}`;
+        if (!state.deleteDeviceOnDestroy) {
             logInfo(
-                `An activation cannot be undone: the ${where} stays in PingOne, ACTIVE. Set deleteDeviceOnDestroy: true to delete the device on destroy.`,
+                `An activation cannot be undone: the ${where} stays in PingOne as it is (whoever paired it, e.g. an ` +
+                    `OathTokenDevice, removes it; deleteDeviceOnDestroy: true makes the activation delete it).`,
             );
             return;
         }
-        const client = await clientFor(props.connection, props.environmentId);
-        const deleted = await client.deleteDevice(props.environmentId, props.userId, id);
+        const deleted = await (await client()).deleteDevice(state.environmentId, state.userId, id);
         logInfo(deleted ? `Deleted the ${where}.` : `The ${where} was already gone.`);
     },
-};
+});
 
 /** Codes are produced only when needed: no command run and no HOTP press spent on an ACTIVE device. */
 function codeSources(inputs: OathTokenActivationInputs): Pick<ActivationRequest, "otp" | "nextOtp"> {
@@ -175,7 +143,8 @@ function codeSources(inputs: OathTokenActivationInputs): Pick<ActivationRequest,
         const compute = () => (codes ??= codesFromSeed(seed));
         return { otp: async () => compute().otp, nextOtp: async () => compute().nextOtp };
     }
-    return { otp: inputs.otp!, nextOtp: inputs.nextOtp };
+    // check() made otp required when there is neither a seed nor a command.
+    return { otp: inputs.otp ?? "", nextOtp: inputs.nextOtp };
 }
 
 function outputsOf(
@@ -183,7 +152,7 @@ function outputsOf(
     device: MfaDevice,
     resynced: boolean,
 ): OathTokenActivationOutputs {
-    const outs = {
+    return {
         environmentId: settings.environmentId,
         userId: settings.userId,
         deviceId: device.id,
@@ -193,7 +162,5 @@ function outputsOf(
         resynced,
         deleteDeviceOnDestroy: settings.deleteDeviceOnDestroy ?? false,
         connection: settings.connection,
-    } satisfies OathTokenActivationOutputs;
-    // Undefined values are not storable; drop them.
-    return JSON.parse(JSON.stringify(outs)) as OathTokenActivationOutputs;
+    };
 }

@@ -1,14 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type ConnectionSettings } from "../client/connection";
 import { lazyProvider } from "../dynamic/lazyProvider";
-import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
+import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
 import { type OtpSeed } from "../otp/otpFromSeed";
+import { type OathTokenActivationInputs, type OathTokenActivationOutputs } from "./activationProvider";
 
 /** A token seed as resource inputs. */
 export type OtpSeedArgs = { [K in keyof OtpSeed]: pulumi.Input<OtpSeed[K]> };
-
-/** Connection settings as resource inputs. Secret fields are wrapped in `pulumi.secret` by the resource. */
-export type ConnectionArgs = { [K in keyof ConnectionSettings]?: pulumi.Input<string> };
 
 /**
  * The arguments for activating a PingOne OATH token device.
@@ -62,7 +59,9 @@ export interface OathTokenActivationArgs {
  * small stub that loads `activationProvider` in the provider host, so its serialized text stays small.
  * (`OathTokenActivation` itself stores an even smaller module text; see `ModuleBackedResource`.)
  */
-export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider = lazyProvider("oathTokenActivationProvider");
+export const oathTokenActivationProvider = lazyProvider<OathTokenActivationInputs, OathTokenActivationOutputs>(
+    "oathTokenActivationProvider",
+);
 
 /**
  * Activates a hardware OATH token (HOTP/TOTP) device of a PingOne user by posting the code the token
@@ -70,6 +69,15 @@ export const oathTokenActivationProvider: pulumi.dynamic.ResourceProvider = lazy
  * ACTIVE is adopted without sending a code, so re-runs converge.
  *
  * Type token: `pulumi-nodejs:dynamic/pingone:OathTokenActivation`. Id: the device id.
+ *
+ * @example
+ * new OathTokenActivation("alice-fob", {
+ *     environmentId,
+ *     userId: device.userId,
+ *     deviceId: device.deviceId,
+ *     otp: config.requireSecret("aliceOtp"), // the code the fob shows now
+ *     nextOtp: config.requireSecret("aliceNextOtp"), // the one after, used only for a resync
+ * });
  */
 export class OathTokenActivation extends ModuleBackedResource {
     /** The environment of the device. */

@@ -1,3 +1,4 @@
+import { PingOneOathError } from "../errors";
 import { createHash } from "node:crypto";
 import { type ClientOptions } from "./clientOptions";
 import { type Credentials } from "./connection";
@@ -66,7 +67,12 @@ class ClientCredentialsTokenSource implements AccessTokenSource {
                     // Asking for a token changes nothing on the server, so any failure may be retried.
                     return {
                         kind: "retry",
-                        error: new Error(`PingOne token request to ${url} failed: ${describeNetworkError(error)}`),
+                        error: new PingOneOathError(
+                            `PingOne token request to ${url} failed: ${describeNetworkError(error)}`,
+                            {
+                                cause: error,
+                            },
+                        ),
                     };
                 }
                 const text = await response.text();
@@ -75,7 +81,7 @@ class ClientCredentialsTokenSource implements AccessTokenSource {
                     if (!body?.access_token) {
                         return {
                             kind: "fail",
-                            error: new Error(
+                            error: new PingOneOathError(
                                 `PingOne token endpoint ${url} answered ${response.status} without an access_token.`,
                             ),
                         };
@@ -97,13 +103,13 @@ class ClientCredentialsTokenSource implements AccessTokenSource {
                     return {
                         kind: "retry",
                         afterMs: wait,
-                        error: new Error(`PingOne token endpoint rate-limited the request (429).`),
+                        error: new PingOneOathError(`PingOne token endpoint rate-limited the request (429).`),
                     };
                 }
                 if (response.status === 408 || response.status >= 500) {
                     return {
                         kind: "retry",
-                        error: new Error(
+                        error: new PingOneOathError(
                             `PingOne token endpoint ${url} answered ${response.status}${reason ? ` (${reason})` : ""}.`,
                         ),
                     };

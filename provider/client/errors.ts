@@ -1,5 +1,7 @@
+import { PingOneOathError } from "../errors";
+
 /** One entry of PingOne's `details` array. */
-export interface PingOneErrorDetail {
+interface PingOneErrorDetail {
     code?: string;
     target?: string;
     message?: string;
@@ -15,8 +17,7 @@ export interface PingOneErrorEnvelope {
 }
 
 /** An HTTP answer from PingOne that was not a success, parsed from its error envelope. */
-export class PingOneApiError extends Error {
-    override readonly name = "PingOneApiError";
+export class PingOneApiError extends PingOneOathError {
     readonly detailCodes: string[];
 
     constructor(
@@ -26,17 +27,12 @@ export class PingOneApiError extends Error {
         readonly envelope: PingOneErrorEnvelope,
         readonly retryAfterSeconds?: number,
     ) {
-        super(describe(status, method, path, envelope));
+        super(describe(status, method, path, envelope), { requestId: envelope.id });
         this.detailCodes = (envelope.details ?? []).map((d) => d.code).filter((c): c is string => !!c);
     }
 
     get code(): string | undefined {
         return this.envelope.code;
-    }
-
-    /** PingOne's request id, which its support asks for. */
-    get requestId(): string | undefined {
-        return this.envelope.id;
     }
 
     hasDetail(code: string): boolean {
@@ -53,7 +49,6 @@ function describe(status: number, method: string, path: string, envelope: PingOn
     const parts = [`PingOne answered ${status}${codes ? ` ${codes}` : ""} to ${method} ${path}`];
     if (envelope.message) parts.push(envelope.message);
     if (detailText) parts.push(detailText);
-    if (envelope.id) parts.push(`(request id ${envelope.id})`);
     return parts.join(" - ");
 }
 
@@ -61,19 +56,17 @@ function describe(status: number, method: string, path: string, envelope: PingOn
  * The request may or may not have reached PingOne (connection dropped, timeout, 5xx on a write).
  * Callers of non-idempotent requests must look at what the server holds before trying again.
  */
-export class AmbiguousOutcomeError extends Error {
-    override readonly name = "AmbiguousOutcomeError";
+export class AmbiguousOutcomeError extends PingOneOathError {
     constructor(
         readonly method: string,
         readonly path: string,
         readonly reason: string,
         readonly status?: number,
+        cause?: unknown,
     ) {
-        super(`${method} ${path} may or may not have been carried out by PingOne: ${reason}`);
+        super(`${method} ${path} may or may not have been carried out by PingOne: ${reason}`, { cause });
     }
 }
 
 /** Settings are missing or wrong; the message says what to set. */
-export class ConnectionSettingsError extends Error {
-    override readonly name = "ConnectionSettingsError";
-}
+export class ConnectionSettingsError extends PingOneOathError {}

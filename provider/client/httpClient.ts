@@ -1,3 +1,4 @@
+import { PingOneOathError } from "../errors";
 import { type AccessTokenSource } from "./accessTokens";
 import { type ClientOptions } from "./clientOptions";
 import { AmbiguousOutcomeError, PingOneApiError, type PingOneErrorEnvelope } from "./errors";
@@ -10,7 +11,7 @@ import {
     runWithRetries,
 } from "./retry";
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
 export interface ApiRequest {
     method: HttpMethod;
@@ -73,9 +74,15 @@ export class PingOneHttpClient {
             } catch (error) {
                 const reason = describeNetworkError(error);
                 if (idempotent || isConnectionRefused(error)) {
-                    return { kind: "retry", error: new Error(`${label} failed: ${reason}`) };
+                    return {
+                        kind: "retry",
+                        error: new PingOneOathError(`${label} failed: ${reason}`, { cause: error }),
+                    };
                 }
-                return { kind: "fail", error: new AmbiguousOutcomeError(request.method, request.path, reason) };
+                return {
+                    kind: "fail",
+                    error: new AmbiguousOutcomeError(request.method, request.path, reason, undefined, error),
+                };
             }
             const text = await response.text().catch(() => "");
             if (response.ok) {
@@ -107,7 +114,13 @@ export class PingOneHttpClient {
                 if (idempotent) return { kind: "retry", error };
                 return {
                     kind: "fail",
-                    error: new AmbiguousOutcomeError(request.method, request.path, error.message, response.status),
+                    error: new AmbiguousOutcomeError(
+                        request.method,
+                        request.path,
+                        error.message,
+                        response.status,
+                        error,
+                    ),
                 };
             }
             return { kind: "fail", error };

@@ -1,9 +1,15 @@
-export * from "./errors";
-export * from "./regions";
-export * from "./connection";
-export * from "./clientOptions";
-export * from "./types";
-export { PingOneClient, activateContentType, resyncContentType } from "./pingOneClient";
-export { PingOneHttpClient, ApiRequest, HttpMethod, RequestCounters } from "./httpClient";
-export { RequestPacer, PacerOptions } from "./requestPacer";
-export { AccessTokenSource, resetAccessTokenSources } from "./accessTokens";
+// The PingOne client: HTTP, auth, retries, pacing and PingOne's error envelope. Knows nothing of Pulumi.
+export { ConnectionSettingsError } from "./errors";
+export { pingOneRegions } from "./regions";
+export {
+    chosenEmulatorStateFile,
+    connectionSettingsFromConfig,
+    connectionSettingsFromEnv,
+    connectionSettingsFromInput,
+    resolveConnection,
+    type ConnectionSettings,
+    type ResolvedConnection,
+} from "./connection";
+export { defaultClientOptions, resolveClientOptions } from "./clientOptions";
+export { PingOneClient } from "./pingOneClient";
+export { resetAccessTokenSources } from "./accessTokens";

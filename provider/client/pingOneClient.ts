@@ -12,8 +12,8 @@ import {
     type PingOneUser,
 } from "./types";
 
-export const activateContentType = "application/vnd.pingidentity.device.activate+json";
-export const resyncContentType = "application/vnd.pingidentity.device.resync+json";
+const activateContentType = "application/vnd.pingidentity.device.activate+json";
+const resyncContentType = "application/vnd.pingidentity.device.resync+json";
 
 /** PingOne's user, device and OATH token endpoints, typed. Knows HTTP, not Pulumi. */
 export class PingOneClient {

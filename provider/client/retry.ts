@@ -1,3 +1,4 @@
+import { PingOneOathError } from "../errors";
 import { type ClientOptions } from "./clientOptions";
 import { sleep } from "./requestPacer";
 
@@ -21,10 +22,25 @@ export async function runWithRetries<T>(
         const wait = outcome.afterMs ?? backoffDelay(n, options.baseDelayMs, options.maxDelayMs);
         const elapsed = Date.now() - started;
         if (n >= options.maxAttempts || elapsed + wait > options.maxRetryTimeMs) {
-            outcome.error.message += ` (gave up after ${n} attempt${n === 1 ? "" : "s"} in ${Math.round(elapsed / 1000)} s)`;
-            throw outcome.error;
+            throw new RetriesExhaustedError(outcome.error, n, elapsed);
         }
         await sleep(wait);
+    }
+}
+
+/** The last attempt's error, after the retry policy's attempts or time ran out; it is the `cause`. */
+export class RetriesExhaustedError extends PingOneOathError {
+    constructor(
+        readonly lastError: Error,
+        readonly attempts: number,
+        readonly elapsedMs: number,
+    ) {
+        super(
+            `${lastError.message} (gave up after ${attempts} attempt${attempts === 1 ? "" : "s"} in ${Math.round(elapsedMs / 1000)} s)`,
+            {
+                cause: lastError,
+            },
+        );
     }
 }
 

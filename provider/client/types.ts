@@ -1,7 +1,7 @@
 /** The parts of PingOne's JSON this project reads. */
 import type { OathHashAlgorithm, OathTokenType, OtpLength, TimeStep } from "../model/oathToken";
 
-export type DeviceStatus = "ACTIVATION_REQUIRED" | "ACTIVE";
+type DeviceStatus = "ACTIVATION_REQUIRED" | "ACTIVE";
 
 export interface MfaDevice {
     id: string;

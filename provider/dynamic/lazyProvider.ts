@@ -16,10 +16,10 @@ export type ProviderExportName = keyof typeof hostEntry;
  * package from the folder the command runs in (the Pulumi project, whose `node_modules` holds the
  * package; or the package's own folder), so a moved or re-cloned checkout runs its own code.
  */
-export function lazyProvider(exportName: ProviderExportName): pulumi.dynamic.ResourceProvider {
+export function lazyProvider<I, O>(exportName: ProviderExportName): pulumi.dynamic.ResourceProvider<I, O> {
     // Pulumi serializes this closure: `require` keeps it self-contained (no module captured by value).
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const load = (): pulumi.dynamic.ResourceProvider => {
+    const load = (): pulumi.dynamic.ResourceProvider<I, O> => {
         const from = require("path").join(process.cwd(), "package.json");
         return require("module").createRequire(from)(hostEntrySpecifier)[exportName];
     };

@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import { type ConnectionSettings } from "../client/connection";
 import { hostEntrySpecifier, type ProviderExportName } from "./lazyProvider";
+
+/**
+ * How a resource reaches PingOne, overriding stack config (`pingone:*`) and the `PINGONE_*` variables;
+ * every field optional, see `ConnectionSettings`. The resources store it as a secret.
+ */
+export type ConnectionArgs = { [K in keyof ConnectionSettings]?: pulumi.Input<string> };
 
 /**
  * The `__provider` text the dynamic provider host loads: a CommonJS module whose `handler()` returns the

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type ConnectionArgs, OathTokenActivation } from "../activation/oathTokenActivation";
+import { OathTokenActivation } from "../activation/oathTokenActivation";
+import { type ConnectionArgs } from "../dynamic/moduleBackedResource";
 import { OathToken } from "../inventory/oathToken";
 import { OathTokenDevice } from "../pairing/oathTokenDevice";
 import {
@@ -50,6 +51,15 @@ export interface FleetDevice {
  * paired with its user and an activation, all named after the serial so adding a row adds three
  * resources and removing one removes them. Problems in the files are reported as warnings naming the
  * file and line; the good rows are provisioned all the same.
+ *
+ * @example
+ * const fleet = OathTokenFleet.fromFiles("tokens", {
+ *     environmentId,
+ *     seedFile: "batch.pskcxml",
+ *     seedFileOptions: { passphrase: process.env.PSKC_PASSPHRASE },
+ *     assignmentsFile: "assignments.csv",
+ * });
+ * export const devices = fleet.summary;
  */
 export class OathTokenFleet extends pulumi.ComponentResource {
     /** The tokens put in the inventory, by serial. */

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type ConnectionArgs } from "../activation/oathTokenActivation";
 import { lazyProvider } from "../dynamic/lazyProvider";
-import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
+import { type OathTokenInputs, type OathTokenOutputs } from "./oathTokenProvider";
+import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
+import { type OathHashAlgorithm, type OathTokenType, type OtpLength, type TimeStep } from "../model/oathToken";
 
 export interface OathTokenArgs {
     /** The PingOne environment (UUID) whose OATH token inventory holds the token. */
@@ -10,36 +11,52 @@ export interface OathTokenArgs {
     serialNumber: pulumi.Input<string>;
     /** The token's seed, hex. Always stored as a secret; write-only in PingOne. */
     secret: pulumi.Input<string>;
-    /** `HOTP` (counter based) or `TOTP` (time based). */
-    type: pulumi.Input<"HOTP" | "TOTP">;
+    /** `HOTP` (counter based, RFC 4226) or `TOTP` (time based, RFC 6238). */
+    type: pulumi.Input<OathTokenType>;
     /** Code length, 6 (default) or 8. */
-    otpLength?: pulumi.Input<6 | 8>;
-    /** `HmacSHA1` (default), `HmacSHA256` or `HmacSHA512` (TOTP only). */
-    hashAlgorithm?: pulumi.Input<"HmacSHA1" | "HmacSHA256" | "HmacSHA512">;
+    otpLength?: pulumi.Input<OtpLength>;
+    /** `HmacSHA1` (default), `HmacSHA256` or `HmacSHA512` (TOTP only: PingOne's HOTP is HmacSHA1). */
+    hashAlgorithm?: pulumi.Input<OathHashAlgorithm>;
     /** HOTP: the token's counter when programmed (default 0). */
     counter?: pulumi.Input<number>;
     /** TOTP: 30 (default) or 60 seconds. */
-    timeStep?: pulumi.Input<30 | 60>;
+    timeStep?: pulumi.Input<TimeStep>;
     /** How to reach PingOne; see `OathTokenActivationArgs.connection`. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export const oathTokenProviderStub: pulumi.dynamic.ResourceProvider = lazyProvider("oathTokenProvider");
+/**
+ * The provider as a plain `pulumi.dynamic.ResourceProvider`, for your own `pulumi.dynamic.Resource` or to
+ * drive without the engine: a small stub that loads the implementation in the provider host.
+ */
+export const oathTokenProvider = lazyProvider<OathTokenInputs, OathTokenOutputs>("oathTokenProvider");
 
 /**
  * An entry of the PingOne OATH token inventory (`/environments/{id}/oathTokens`). Creating adopts an
  * existing token with the same serial; destroying revokes it (PingOne unpairs it). Changing the secret,
  * type or shape replaces it. Type token: `pulumi-nodejs:dynamic/pingone:OathToken`. Id: PingOne's token id.
+ *
+ * @example
+ * const fob = new OathToken("fob-000001", {
+ *     environmentId,
+ *     serialNumber: "FOB000001",
+ *     secret: config.requireSecret("fob000001Seed"), // hex
+ *     type: "HOTP",
+ * });
  */
 export class OathToken extends ModuleBackedResource {
+    /** The environment (UUID). */
     declare readonly environmentId: pulumi.Output<string>;
+    /** The serial, as PingOne holds it. */
     declare readonly serialNumber: pulumi.Output<string>;
-    declare readonly type: pulumi.Output<"HOTP" | "TOTP">;
-    declare readonly otpLength: pulumi.Output<number>;
-    declare readonly hashAlgorithm: pulumi.Output<string>;
+    declare readonly type: pulumi.Output<OathTokenType>;
+    /** Digits per code: 6 or 8. */
+    declare readonly otpLength: pulumi.Output<OtpLength>;
+    declare readonly hashAlgorithm: pulumi.Output<OathHashAlgorithm>;
     /** HOTP: the counter PingOne holds. */
     declare readonly counter: pulumi.Output<number | undefined>;
-    declare readonly timeStep: pulumi.Output<number | undefined>;
+    /** TOTP: the time step in seconds, 30 or 60. */
+    declare readonly timeStep: pulumi.Output<TimeStep | undefined>;
     /** TOTP: drift in time steps, as of the last refresh. */
     declare readonly drift: pulumi.Output<number | undefined>;
     /** Whether the token already existed and was adopted. */

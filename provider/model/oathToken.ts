@@ -40,8 +40,8 @@ export const oathTokenDefaults = {
     timeStep: 30,
 } as const satisfies Pick<Required<OathTokenParameters>, "otpLength" | "hashAlgorithm" | "counter" | "timeStep">;
 
-export const oathTokenTypes: readonly OathTokenType[] = ["HOTP", "TOTP"];
-export const oathHashAlgorithms: readonly OathHashAlgorithm[] = ["HmacSHA1", "HmacSHA256", "HmacSHA512"];
+const oathTokenTypes: readonly OathTokenType[] = ["HOTP", "TOTP"];
+const oathHashAlgorithms: readonly OathHashAlgorithm[] = ["HmacSHA1", "HmacSHA256", "HmacSHA512"];
 
 const serialPattern = /^[A-Za-z0-9]{1,50}$/;
 const maxSecretHexDigits = 200;
@@ -106,24 +106,22 @@ export const oathTokenRules = {
     },
 };
 
-/** A token's parameters with PingOne's defaults filled in: a counter for HOTP, a time step for TOTP. */
+/**
+ * A token's parameters with PingOne's defaults filled in: a counter for HOTP, a time step for TOTP (the
+ * other of the two is left out).
+ */
 export function withOathTokenDefaults<T extends Partial<OathTokenParameters> & { type: OathTokenType }>(
     token: T,
 ): T & Pick<OathTokenParameters, "otpLength" | "hashAlgorithm"> {
-    const { otpLength = oathTokenDefaults.otpLength, hashAlgorithm = oathTokenDefaults.hashAlgorithm } = token;
-    return token.type === "HOTP"
-        ? {
-              ...token,
-              otpLength,
-              hashAlgorithm,
-              counter: token.counter ?? oathTokenDefaults.counter,
-              timeStep: undefined,
-          }
-        : {
-              ...token,
-              otpLength,
-              hashAlgorithm,
-              timeStep: token.timeStep ?? oathTokenDefaults.timeStep,
-              counter: undefined,
-          };
+    const { counter, timeStep, ...rest } = token;
+    const filled = {
+        ...rest,
+        otpLength: token.otpLength ?? oathTokenDefaults.otpLength,
+        hashAlgorithm: token.hashAlgorithm ?? oathTokenDefaults.hashAlgorithm,
+    };
+    return (
+        token.type === "HOTP"
+            ? { ...filled, counter: counter ?? oathTokenDefaults.counter }
+            : { ...filled, timeStep: timeStep ?? oathTokenDefaults.timeStep }
+    ) as T & Pick<OathTokenParameters, "otpLength" | "hashAlgorithm">;
 }

@@ -1,3 +1,4 @@
+import { PingOneOathError } from "../errors";
 import { execFile } from "node:child_process";
 
 /**
@@ -13,8 +14,9 @@ export function codeFromCommand(command: string, timeoutMs = 60_000): Promise<st
                     ? `timed out after ${timeoutMs / 1000} s`
                     : `failed (${error.code ?? error.signal})`;
                 reject(
-                    new Error(
+                    new PingOneOathError(
                         `The otpCommand \`${command}\` ${why}: ${String(stderr).trim().slice(0, 300) || "no error output"}`,
+                        { cause: error },
                     ),
                 );
                 return;
@@ -23,7 +25,7 @@ export function codeFromCommand(command: string, timeoutMs = 60_000): Promise<st
             const codes = String(stdout).match(/\b\d{6,8}\b/g);
             if (!codes) {
                 reject(
-                    new Error(
+                    new PingOneOathError(
                         `The otpCommand \`${command}\` printed no 6 to 8 digit code; it should print the token's current code.`,
                     ),
                 );

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type ConnectionArgs } from "../activation/oathTokenActivation";
 import { lazyProvider } from "../dynamic/lazyProvider";
-import { ModuleBackedResource } from "../dynamic/moduleBackedResource";
+import { type OathTokenDeviceInputs, type OathTokenDeviceOutputs } from "./oathTokenDeviceProvider";
+import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
 
 export interface OathTokenDeviceArgs {
     /** The PingOne environment (UUID). */
@@ -16,24 +16,37 @@ export interface OathTokenDeviceArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export const oathTokenDeviceProviderStub: pulumi.dynamic.ResourceProvider = lazyProvider("oathTokenDeviceProvider");
+/**
+ * The provider as a plain `pulumi.dynamic.ResourceProvider`, for your own `pulumi.dynamic.Resource` or to
+ * drive without the engine: a small stub that loads the implementation in the provider host.
+ */
+export const oathTokenDeviceProvider = lazyProvider<OathTokenDeviceInputs, OathTokenDeviceOutputs>(
+    "oathTokenDeviceProvider",
+);
 
 /**
  * Pairs a hardware token with a user: an `OATH_TOKEN` MFA device, created in status
  * `ACTIVATION_REQUIRED` (activate it with `OathTokenActivation`). Before creating, and after any
  * unclear answer, it looks for the user's device with that serial, so no retry or re-run leaves two.
  * Destroy removes the device. Type token: `pulumi-nodejs:dynamic/pingone:OathTokenDevice`. Id: the device id.
+ *
+ * @example
+ * const device = new OathTokenDevice("alice-fob", { environmentId, username: "alice", serialNumber: fob.serialNumber });
  */
 export class OathTokenDevice extends ModuleBackedResource {
+    /** The environment (UUID). */
     declare readonly environmentId: pulumi.Output<string>;
-    /** The user's id, resolved from `username` when that was given. */
+    /** The user's id (UUID), resolved from `username` when that was given. */
     declare readonly userId: pulumi.Output<string>;
+    /** The username given, if any. */
     declare readonly username: pulumi.Output<string | undefined>;
+    /** The paired token's serial. */
     declare readonly serialNumber: pulumi.Output<string>;
-    /** The MFA device's id. */
+    /** The MFA device's id (UUID). */
     declare readonly deviceId: pulumi.Output<string>;
-    /** `ACTIVATION_REQUIRED` until activated. */
+    /** `ACTIVATION_REQUIRED` until activated, then `ACTIVE` (as of the last create or refresh). */
     declare readonly status: pulumi.Output<string>;
+    /** The device existed before this resource and was adopted. */
     declare readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: OathTokenDeviceArgs, opts?: pulumi.CustomResourceOptions) {

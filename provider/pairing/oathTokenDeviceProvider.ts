@@ -1,10 +1,13 @@
-import type * as pulumi from "@pulumi/pulumi";
 import { type ConnectionSettings } from "../client/connection";
-import { AmbiguousOutcomeError, PingOneApiError } from "../client/errors";
+import { type PingOneApiError } from "../client/errors";
 import { type PingOneClient } from "../client/pingOneClient";
 import { type MfaDevice } from "../client/types";
-import { clientFor, configureFromStack, logInfo } from "../providerHost";
-import { InputChecker, diffByKeys, isUnknown } from "../validation";
+import { createOrAdopt } from "../dynamic/createOrAdopt";
+import { defineProvider } from "../dynamic/defineProvider";
+import { ResourceError } from "../errors";
+import { oathTokenRules } from "../model/oathToken";
+import { logInfo } from "../providerHost";
+import { isUnknown } from "../validation";
 
 export interface OathTokenDeviceInputs {
     environmentId: string;
@@ -26,87 +29,72 @@ export interface OathTokenDeviceOutputs {
     connection?: ConnectionSettings;
 }
 
-const replaceKeys = ["environmentId", "userId", "username", "serialNumber"] as const;
+/** Pairing of an inventory token with a user: an `OATH_TOKEN` MFA device in `ACTIVATION_REQUIRED`. */
+export const oathTokenDeviceProvider = defineProvider<OathTokenDeviceInputs, OathTokenDeviceOutputs, MfaDevice>({
+    kind: "device",
+    replaceKeys: ["environmentId", "userId", "username", "serialNumber"],
+    updateKeys: ["connection"],
+    // The token can be paired only once.
+    deleteBeforeReplace: true,
 
-export const oathTokenDeviceProvider: pulumi.dynamic.ResourceProvider<OathTokenDeviceInputs, OathTokenDeviceOutputs> = {
-    async configure(request) {
-        configureFromStack(request);
-    },
-
-    async check(_olds, news) {
-        const n = news as unknown as Record<string, unknown>;
-        const checker = new InputChecker(n);
+    check(raw, checker) {
         checker.pingOneId("environmentId", "PingOne environment id");
-        const hasId = n.userId !== undefined && n.userId !== "";
-        const hasName = n.username !== undefined && n.username !== "";
+        const hasId = raw.userId !== undefined && raw.userId !== "";
+        const hasName = raw.username !== undefined && raw.username !== "";
         if (!hasId && !hasName)
             checker.fail("userId", "Set userId (the user's UUID) or username (looked up in the environment).");
-        if (hasId && hasName && !isUnknown(n.userId) && !isUnknown(n.username))
+        if (hasId && hasName && !isUnknown(raw.userId) && !isUnknown(raw.username))
             checker.fail("username", "Set userId or username, not both.");
         if (hasId) checker.pingOneId("userId", "PingOne user id");
-        if (hasName && !isUnknown(n.username) && typeof n.username !== "string")
+        if (hasName && !isUnknown(raw.username) && typeof raw.username !== "string")
             checker.fail("username", "username must be a string.");
-        const serial = n.serialNumber;
-        if (!isUnknown(serial) && (typeof serial !== "string" || !/^[A-Za-z0-9]{1,50}$/.test(serial))) {
+        const serial = raw.serialNumber;
+        if (!isUnknown(serial) && oathTokenRules.serialNumber(serial)) {
             checker.fail(
                 "serialNumber",
                 "serialNumber is required: 1 to 50 letters and digits, the serial of a token in the environment's OATH inventory.",
             );
         }
         checker.connection();
-        return { inputs: news, failures: checker.failures };
+        // The checks above vouch for the shape (at preview some values may still be unknown).
+        return raw as unknown as OathTokenDeviceInputs;
     },
 
-    async diff(_id, olds, news) {
-        const o = olds as unknown as Record<string, unknown>;
-        const n = { ...(news as unknown as Record<string, unknown>) };
-        // Outputs always hold the resolved userId; compare it only when the user gave one.
-        if (n.userId === undefined) n.userId = o.userId;
-        return diffByKeys(o, n, replaceKeys, ["connection"], true);
-    },
+    // Outputs always hold the resolved userId; compare it only when the user gave one.
+    comparable: (olds, news) => ({ ...news, userId: news.userId ?? olds.userId }),
 
-    async create(inputs) {
-        const client = await clientFor(inputs.connection, inputs.environmentId);
+    async create(client, inputs) {
         const userId = await resolveUserId(client, inputs);
-        const { device, adopted } = await pairOrAdopt(client, inputs, userId);
-        return { id: device.id, outs: outputsOf(inputs, userId, device, adopted) };
+        const who = `user ${inputs.username ?? userId}`;
+        const { object, adopted } = await createOrAdopt({
+            what: `token ${inputs.serialNumber} paired with ${who}`,
+            create: () => client.createOathTokenDevice(inputs.environmentId, userId, inputs.serialNumber),
+            find: async () => findPaired(await client.listDevices(inputs.environmentId, userId), inputs.serialNumber),
+            explain: (error) => explainPairingError(error, inputs.serialNumber, who),
+        });
+        return { id: object.id, outs: outputsOf(inputs, userId, object, adopted) };
     },
 
-    async read(id, state) {
-        if (!state) throw new Error(`Cannot refresh device ${id}: no prior state (import is not supported).`);
-        const client = await clientFor(state.connection, state.environmentId);
-        const device = await client.getDevice(state.environmentId, state.userId, id);
-        if (!device) return {};
-        return { id, props: outputsOf(state, state.userId, device, state.adopted) };
-    },
+    fetch: (client, id, state) => client.getDevice(state.environmentId, state.userId, id),
+    outputs: (settings, device, previous) => outputsOf(settings, previous.userId, device, previous.adopted),
+    describe: (id, state) => `Device ${id} (token ${state.serialNumber}) of user ${state.username ?? state.userId}`,
 
-    async update(id, olds, news) {
-        const client = await clientFor(news.connection, news.environmentId);
-        const device = await client.getDevice(news.environmentId, olds.userId, id);
-        if (!device)
-            throw new Error(
-                `Device ${id} of user ${olds.userId} no longer exists in PingOne: run pulumi refresh, then pulumi up.`,
-            );
-        return { outs: outputsOf(news, olds.userId, device, olds.adopted) };
-    },
-
-    async delete(id, props) {
-        const client = await clientFor(props.connection, props.environmentId);
-        const deleted = await client.deleteDevice(props.environmentId, props.userId, id);
+    async delete(client, id, state) {
+        const deleted = await (await client()).deleteDevice(state.environmentId, state.userId, id);
         logInfo(
             deleted
-                ? `Removed device ${id} (token ${props.serialNumber}) from user ${props.userId}.`
-                : `Device ${id} of user ${props.userId} was already gone.`,
+                ? `Removed device ${id} (token ${state.serialNumber}) from user ${state.userId}.`
+                : `Device ${id} of user ${state.userId} was already gone.`,
         );
     },
-};
+});
 
 async function resolveUserId(client: PingOneClient, inputs: OathTokenDeviceInputs): Promise<string> {
     // A given id is not read first: pairing answers 404 if the user does not exist.
     if (inputs.userId) return inputs.userId;
     const user = await client.findUserByUsername(inputs.environmentId, inputs.username!);
     if (!user)
-        throw new Error(
+        throw new ResourceError(
             `No user named "${inputs.username}" in environment ${inputs.environmentId}: check the username (assignments file) or create the user first.`,
         );
     return user.id;
@@ -116,67 +104,19 @@ function findPaired(devices: MfaDevice[], serialNumber: string): MfaDevice | und
     return devices.find((d) => d.type === "OATH_TOKEN" && d.serialNumber === serialNumber);
 }
 
-/**
- * Creating a device is not idempotent. PingOne refuses to pair a token twice, so the create goes first
- * (no read on the happy path); a refusal or an unclear answer leads to a look at the user's devices, and
- * a device with this serial there is adopted. No retry or re-run leaves two devices.
- */
-async function pairOrAdopt(
-    client: PingOneClient,
-    inputs: OathTokenDeviceInputs,
-    userId: string,
-): Promise<{ device: MfaDevice; adopted: boolean }> {
-    const who = `user ${inputs.username ?? userId}`;
-    for (let attempt = 1; ; attempt++) {
-        try {
-            return {
-                device: await client.createOathTokenDevice(inputs.environmentId, userId, inputs.serialNumber),
-                adopted: false,
-            };
-        } catch (error) {
-            const ambiguous = error instanceof AmbiguousOutcomeError;
-            const paired = error instanceof PingOneApiError && error.hasDetail("UNIQUENESS_VIOLATION");
-            if (ambiguous || paired) {
-                const now = findPaired(await client.listDevices(inputs.environmentId, userId), inputs.serialNumber);
-                if (now) {
-                    logInfo(`Token ${inputs.serialNumber} is already paired with ${who} (device ${now.id}): adopted.`);
-                    return { device: now, adopted: paired };
-                }
-                if (ambiguous && attempt < 3) continue;
-            }
-            throw explainPairingError(error, inputs.serialNumber, who);
-        }
-    }
-}
-
-function explainPairingError(error: unknown, serialNumber: string, who: string): Error {
-    if (!(error instanceof PingOneApiError)) return error instanceof Error ? error : new Error(String(error));
-    const ref = error.requestId ? ` PingOne request id: ${error.requestId}.` : "";
+function explainPairingError(error: PingOneApiError, serialNumber: string, who: string): string | undefined {
+    const what = `Cannot pair token ${serialNumber} with ${who}`;
     if (error.hasDetail("LIMIT_EXCEEDED")) {
-        return new Error(
-            `Cannot pair token ${serialNumber} with ${who}: the user already has the most MFA devices PingOne allows (maxAllowedDevices in the MFA policy). Remove an old device or raise the limit.${ref}`,
-            { cause: error },
-        );
+        return `${what}: the user already has the most MFA devices PingOne allows (maxAllowedDevices in the MFA policy). Remove an old device or raise the limit.`;
     }
     if (error.hasDetail("UNIQUENESS_VIOLATION")) {
-        return new Error(
-            `Cannot pair token ${serialNumber} with ${who}: the token is already paired with another device or user. Unpair it first.${ref}`,
-            { cause: error },
-        );
+        return `${what}: the token is already paired with another device or user. Unpair it first.`;
     }
-    if (error.status === 404) {
-        return new Error(
-            `Cannot pair token ${serialNumber} with ${who}: PingOne has no such user in this environment. Check userId/username.${ref}`,
-            { cause: error },
-        );
-    }
+    if (error.status === 404) return `${what}: PingOne has no such user in this environment. Check userId/username.`;
     if (error.hasDetail("INVALID_VALUE")) {
-        return new Error(
-            `Cannot pair token ${serialNumber} with ${who}: PingOne does not know that serial. Add it to the OATH token inventory first (OathToken).${ref} (${error.message})`,
-            { cause: error },
-        );
+        return `${what}: PingOne does not know that serial. Add it to the OATH token inventory first (OathToken). (${error.message})`;
     }
-    return new Error(`Pairing token ${serialNumber} with ${who} failed: ${error.message}`, { cause: error });
+    return `Pairing token ${serialNumber} with ${who} failed: ${error.message}`;
 }
 
 function outputsOf(
@@ -185,7 +125,7 @@ function outputsOf(
     device: MfaDevice,
     adopted: boolean,
 ): OathTokenDeviceOutputs {
-    const outs = {
+    return {
         environmentId: inputs.environmentId,
         userId,
         username: inputs.username,
@@ -194,6 +134,5 @@ function outputsOf(
         status: device.status,
         adopted,
         connection: inputs.connection,
-    } satisfies OathTokenDeviceOutputs;
-    return JSON.parse(JSON.stringify(outs)) as OathTokenDeviceOutputs;
+    };
 }

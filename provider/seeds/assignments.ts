@@ -103,6 +103,11 @@ export function parseAssignments(text: string, options: { file?: string } = {}):
     return { assignments, problems };
 }
 
+/**
+ * Reads a CSV of `serialNumber,username` (or `serialNumber,userId` with UUIDs); a bad row becomes a problem.
+ *
+ * @throws SeedFileError when the file cannot be read or has no usable header or rows.
+ */
 export function loadAssignmentsFile(path: string): AssignmentLoadResult {
     return parseAssignments(readTextFile(path, "assignments"), { file: path });
 }

@@ -1,16 +1,20 @@
-// Seed-file loaders: vendor PSKC and CSV seed files to PingOne-ready tokens (secrets in hex),
-// and the assignments file that says which user gets which token.
-
-export * from "./types";
-export { parsePskc } from "./pskc";
-export { parseSeedCsv, CSV_FORMATS } from "./csv";
+// Seed-file loaders: vendor PSKC and CSV seed files to PingOne-ready tokens (secrets in hex), and the
+// assignments file that says which user gets which token.
 export {
-    loadSeedFile,
-    parseSeedText,
-    SEED_FILE_FORMATS,
-    type SeedFileOptions,
-    type SeedFileFormat,
-} from "./loadSeedFile";
-export { parseAssignments, loadAssignmentsFile } from "./assignments";
+    SeedFileError,
+    formatSeedProblem,
+    type Assignment,
+    type AssignmentLoadResult,
+    type SeedDefaults,
+    type SeedLoadResult,
+    type SeedLocation,
+    type SeedProblem,
+    type SeedProblemCause,
+    type TokenSeed,
+} from "./types";
+export { parsePskc } from "./pskc";
+export { parseSeedCsv } from "./csv";
+export { loadSeedFile, type SeedFileFormat, type SeedFileOptions } from "./loadSeedFile";
+export { loadAssignmentsFile, parseAssignments } from "./assignments";
 export { base32ToHex, hexSecretToHex } from "./secretEncoding";
 export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOKENS } from "./files";

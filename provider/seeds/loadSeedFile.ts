@@ -20,6 +20,16 @@ export const SEED_FILE_FORMATS: readonly SeedFileFormat[] = ["pskc", ...CSV_FORM
 
 const PSKC_EXTENSIONS = new Set([".xml", ".pskc", ".pskcxml"]);
 
+/**
+ * Reads a vendor seed file (PSKC, RFC 6030 and its drafts; or a CSV layout), decided by content unless
+ * `options.format` says. A bad token or row never stops the others: it becomes a `problem` naming the file,
+ * line or KeyPackage and serial. Secrets come out as lowercase hex, PingOne's format.
+ *
+ * @example
+ * const { tokens, problems } = loadSeedFile("batch.pskcxml", { passphrase: process.env.PSKC_PASSPHRASE });
+ * @throws SeedFileError when the whole file is unusable (unreadable, too large, not a known layout, wrong key
+ *   for every value); `problems` says why.
+ */
 export function loadSeedFile(path: string, options: SeedFileOptions = {}): SeedLoadResult {
     const file = options.file ?? path;
     const format = options.format ?? "auto";
@@ -35,7 +45,7 @@ export function loadSeedFile(path: string, options: SeedFileOptions = {}): SeedL
 }
 
 /** The same decision on text already in memory (the extension, if known, only sharpens messages). */
-export function parseSeedText(text: string, options: SeedFileOptions = {}, extension = ""): SeedLoadResult {
+function parseSeedText(text: string, options: SeedFileOptions = {}, extension = ""): SeedLoadResult {
     const file = options.file ?? "<seeds>";
     const format = options.format ?? "auto";
     const isXml = /^\s*</.test(text.replace(/^\uFEFF/, ""));

@@ -1,6 +1,7 @@
 // Shapes shared by every seed loader. A loader never throws for one bad token: it records a
 // SeedProblem and carries on, so one typo in a 500-token vendor file does not block the rest.
 
+import { PingOneOathError } from "../errors";
 import type { OathTokenSpec, OathTokenType } from "../model/oathToken";
 
 /** Where a token (or a problem) came from, so people can find it in the vendor's file. */
@@ -79,7 +80,7 @@ export interface SeedDefaults {
 }
 
 /** Limits that keep a hostile or mistaken file from exhausting memory. */
-export interface SeedLimits {
+interface SeedLimits {
     /** Refuse files larger than this (bytes). Default 20 MB. */
     maxFileBytes?: number;
     /** Refuse files with more tokens than this. Default 100,000 (PingOne's cap per environment). */
@@ -124,12 +125,11 @@ export interface AssignmentLoadResult {
 }
 
 /** Thrown only when the whole file is unusable; `problems` says why (one entry or several). */
-export class SeedFileError extends Error {
+export class SeedFileError extends PingOneOathError {
     readonly problems: SeedProblem[];
 
-    constructor(message: string, problems: SeedProblem[] = []) {
-        super(message);
-        this.name = "SeedFileError";
+    constructor(message: string, problems: SeedProblem[] = [], cause?: unknown) {
+        super(message, { cause });
         this.problems = problems;
     }
 }

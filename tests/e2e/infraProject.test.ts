@@ -26,7 +26,8 @@ describe("an infra project that installs the packed package, through the pulumi 
     this.timeout(900_000);
     const times = new StepTimes();
     const environmentId = randomUUID();
-    const users = ["ana", "ben", "cy"];
+    // The users of `npm run emulator`'s sample tenant, which the example's assignments name.
+    const users = ["alice", "bob", "carol"];
     let scratch: string;
     let backendDir: string;
     let emulator: PingOneEmulator;
@@ -117,9 +118,9 @@ describe("an infra project that installs the packed package, through the pulumi 
             },
         );
         for (const [serial, user] of [
-            ["INFRA0001", "ana"],
-            ["INFRA0002", "ben"],
-            ["INFRA0003", "cy"],
+            ["INFRA0001", "alice"],
+            ["INFRA0002", "bob"],
+            ["INFRA0003", "carol"],
         ])
             assert.match(check, new RegExp(`${serial}.*HOTP.*${user}`));
         for (const secret of loadSeedFile(path.join(dir, "tokens.pskcxml")).tokens.map((t) => t.secret))
@@ -128,7 +129,8 @@ describe("an infra project that installs the packed package, through the pulumi 
         const cli = project(dir);
         await step(cli, times, "stack init dev", ["stack", "init", "dev"]);
         await cli.run(["config", "set", "environmentId", environmentId]);
-        const failed = await cli.run(["up", "--yes"], { allowFailure: true });
+        // Preview already says it: no call is made, nothing is created.
+        const failed = await cli.run(["preview"], { allowFailure: true });
         assert.notEqual(failed.code, 0);
         assert.match(failed.output, /No PingOne credentials found\. Set PINGONE_CLIENT_ID/);
         assert.equal(emulator.requests.length, 0, "nothing reached any PingOne");
@@ -146,8 +148,8 @@ describe("an infra project that installs the packed package, through the pulumi 
 
     it("up, up again, preview --diff, refresh, then moved: refresh, up and destroy from the new folder", async () => {
         let cli = project(dir);
-        const up = await step(cli, times, "up (3 tokens: 9 resources)", ["up", "--yes"]);
-        assert.equal(resourceSummary(up.output).created, 9, up.output);
+        const up = await step(cli, times, "up (3 tokens: 11 resources)", ["up", "--yes"]);
+        assert.equal(resourceSummary(up.output).created, 11, up.output);
         const devices = (await cli.outputs()).devices as { status: string; user: string }[];
         assert.deepEqual(
             devices.map((d) => [d.user, d.status]),

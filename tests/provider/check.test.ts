@@ -7,6 +7,7 @@ const good = {
     userId: "6e0f9a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b",
     deviceId: "0b7d3c9e-1f2a-4b5c-8d6e-7f8091a2b3c4",
     otp: "755224",
+    connection: { clientId: "worker-app", clientSecret: "worker-secret" },
 };
 
 async function failuresOf(news: Record<string, unknown>) {
@@ -20,6 +21,21 @@ describe("OathTokenActivation check (preview-time validation)", () => {
         assert.deepEqual(result.failures, []);
         assert.equal(result.inputs?.oathResync, true);
         assert.equal(result.inputs?.deleteDeviceOnDestroy, false);
+    });
+
+    it("finds missing credentials at preview, naming what to set, without a call", async () => {
+        const saved = { ...process.env };
+        for (const key of Object.keys(process.env)) if (key.startsWith("PINGONE_")) delete process.env[key];
+        try {
+            const failures = await failuresOf({ ...good, connection: undefined });
+            assert.equal(failures.length, 1);
+            assert.equal(failures[0].property, "connection");
+            assert.match(failures[0].reason, /No PingOne credentials found\. Set PINGONE_CLIENT_ID.*pingone:clientId/);
+            const half = await failuresOf({ ...good, connection: { clientId: "worker-app" } });
+            assert.match(half[0]?.reason ?? "", /connection\.clientId is set .* but connection\.clientSecret is not/);
+        } finally {
+            Object.assign(process.env, saved);
+        }
     });
 
     const cases: [string, Record<string, unknown>, string, RegExp][] = [

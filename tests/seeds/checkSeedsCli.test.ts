@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { main } from "../../provider/seeds/checkSeedsCli";
-import { REPO_ROOT, RFC4226_SECRET_HEX, fixturePath, sharedFixturePath } from "./helpers";
+import { REPO_ROOT, RFC4226_SECRET_HEX, fixturePath, sharedFixturePath, describeWithSharedFixtures } from "./helpers";
 
 function run(argv: string[], env: NodeJS.ProcessEnv = {}): { code: number; out: string; err: string } {
     const out: string[] = [];
@@ -18,7 +18,7 @@ function run(argv: string[], env: NodeJS.ProcessEnv = {}): { code: number; out: 
 const corpus = (...parts: string[]): string => sharedFixturePath("pskc-corpus", ...parts);
 const PSK = "12345678901234567890123456789012";
 
-describe("seeds/check-seeds command", () => {
+describeWithSharedFixtures("seeds/check-seeds command", () => {
     it("prints one row per token with its assigned user, every problem, and exits 1 when a token was refused", () => {
         const { code, out } = run([
             "check-seeds",

@@ -12,6 +12,7 @@ import {
     readFixture,
     readSharedFixture,
     totpCode,
+    describeWithSharedFixtures,
 } from "./helpers";
 
 /** Lines of the refused rows (warnings, e.g. about assumed values, left out). */
@@ -306,7 +307,7 @@ describe("seeds/csv: general rules and auto-detection", () => {
     });
 });
 
-describe("seeds/loadSeedFile: CSV", () => {
+describeWithSharedFixtures("seeds/loadSeedFile: CSV", () => {
     it("loads .csv by extension with auto-detection and the path as file name", () => {
         const file = fixturePath("seeds", "entra.csv");
         const result = loadSeedFile(file);

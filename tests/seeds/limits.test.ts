@@ -13,9 +13,9 @@ import {
     parsePskc,
     parseSeedCsv,
 } from "../../provider/seeds";
-import { RFC4226_SECRET_HEX, expectSeedFileError, rfcFigure } from "./helpers";
+import { RFC4226_SECRET_HEX, expectSeedFileError, rfcFigure, describeWithSharedFixtures } from "./helpers";
 
-describe("seeds/limits", () => {
+describeWithSharedFixtures("seeds/limits", () => {
     let dir: string;
     before(() => {
         dir = mkdtempSync(path.join(tmpdir(), "seeds-limits-"));

@@ -11,6 +11,7 @@ import {
     hotpCodes,
     preSharedKeyContainer,
     readFixture,
+    describeWithSharedFixtures,
     rfcFigure,
     sharedFixturePath,
     tamperBase64,
@@ -48,7 +49,7 @@ function assertRfcToken(result: SeedLoadResult, manufacturer: string): void {
     assert.deepEqual(hotpCodes(token, 8), RFC4226_CODES_8);
 }
 
-describe("seeds/pskc: RFC 6030 figures", () => {
+describeWithSharedFixtures("seeds/pskc: RFC 6030 figures", () => {
     it("figure 2: loads the 4-byte secret, with the Key Id as serial and a warning that SerialNo is missing", () => {
         const result = parsePskc(figure(2), { file: "figure2.pskcxml" });
         assert.deepEqual(result.tokens, [
@@ -123,7 +124,7 @@ describe("seeds/pskc: RFC 6030 figures", () => {
     });
 });
 
-describe("seeds/pskc: encryption errors", () => {
+describeWithSharedFixtures("seeds/pskc: encryption errors", () => {
     it("an encrypted file without a key says to pass preSharedKeyHex", () => {
         const error = expectPskcFileError(
             () => parsePskc(figure(6), { file: "f6" }),
@@ -314,7 +315,7 @@ describe("seeds/pskc: vendor-style TOTP file", () => {
     });
 });
 
-describe("seeds/pskc: unusable documents", () => {
+describeWithSharedFixtures("seeds/pskc: unusable documents", () => {
     it("text that is not XML is a SeedFileError", () => {
         expectPskcFileError(
             () => parsePskc("serial,secret\n1,2", { file: "x.xml" }),
@@ -348,7 +349,7 @@ describe("seeds/pskc: unusable documents", () => {
     });
 });
 
-describe("seeds/loadSeedFile: PSKC by extension", () => {
+describeWithSharedFixtures("seeds/loadSeedFile: PSKC by extension", () => {
     it("loads a .pskcxml file with the path as the file name", () => {
         const file = sharedFixturePath("pskc-rfc6030", "figure6.pskcxml");
         const result = loadSeedFile(file, { preSharedKeyHex: FIGURE6_KEY_HEX });
