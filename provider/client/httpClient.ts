@@ -32,17 +32,9 @@ export interface ApiRequest {
 /** Statuses worth trying again for a request that may be repeated. */
 const transientStatuses = new Set([408, 500, 502, 503, 504]);
 
-/** Counts of what this client sent, for logs, tests and the benchmark. */
-export interface RequestCounters {
-    requests: number;
-    retries: number;
-    rateLimited: number;
-}
 
 /** HTTP to PingOne's API: auth header, timeout, pacing, retries and the error envelope. */
 export class PingOneHttpClient {
-    readonly counters: RequestCounters = { requests: 0, retries: 0, rateLimited: 0 };
-
     constructor(
         private readonly apiUrl: string,
         private readonly tokens: AccessTokenSource,
@@ -56,13 +48,11 @@ export class PingOneHttpClient {
         const url = this.apiUrl + request.path + (request.query ? `?${new URLSearchParams(request.query)}` : "");
         const label = `${request.method} ${request.path}`;
         let reauthenticated = false;
-        return runWithRetries(this.options, async (attempt): Promise<AttemptOutcome<T>> => {
-            if (attempt > 1) this.counters.retries++;
+        return runWithRetries(this.options, async (): Promise<AttemptOutcome<T>> => {
             await this.pacer.acquire();
             const token = await this.tokens.get();
             const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
             if (request.body !== undefined) headers["Content-Type"] = request.contentType ?? "application/json";
-            this.counters.requests++;
             let response: Response;
             try {
                 response = await fetch(url, {
@@ -99,7 +89,6 @@ export class PingOneHttpClient {
             );
             if (response.status === 429) {
                 // Rate-limited requests were not carried out, so even writes go again, after Retry-After.
-                this.counters.rateLimited++;
                 const wait = retryAfterMs ?? 1000;
                 this.pacer.onRateLimited(wait);
                 return { kind: "retry", error, afterMs: wait };

@@ -13,7 +13,6 @@ import {
 } from "./types";
 
 const activateContentType = "application/vnd.pingidentity.device.activate+json";
-const resyncContentType = "application/vnd.pingidentity.device.resync+json";
 
 /** PingOne's user, device and OATH token endpoints, typed. Knows HTTP, not Pulumi. */
 export class PingOneClient {
@@ -30,12 +29,6 @@ export class PingOneClient {
     }
 
     // --- users
-
-    async getUser(environmentId: string, userId: string): Promise<PingOneUser | undefined> {
-        return orUndefinedOn404(
-            this.http.request<PingOneUser>({ method: "GET", path: `${env(environmentId)}/users/${seg(userId)}` }),
-        );
-    }
 
     async findUserByUsername(environmentId: string, username: string): Promise<PingOneUser | undefined> {
         const page = await this.http.request<Collection<"users", PingOneUser>>({
@@ -138,15 +131,6 @@ export class PingOneClient {
         );
     }
 
-    /** Two consecutive OTPs move the server's counter (HOTP) or drift (TOTP). */
-    async resyncOathToken(environmentId: string, tokenId: string, otps: [string, string]): Promise<PingOneOathToken> {
-        return this.http.request<PingOneOathToken>({
-            method: "POST",
-            path: `${env(environmentId)}/oathTokens/${seg(tokenId)}`,
-            contentType: resyncContentType,
-            body: { otps },
-        });
-    }
 }
 
 function seg(value: string): string {
