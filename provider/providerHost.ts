@@ -36,7 +36,7 @@ export async function clientFor(
     const resolved = emulatorStateFile
         ? await embeddedEmulatorConnection(emulatorStateFile, environmentId)
         : resolveConnection(sources, environmentId);
-    return PingOneClient.forConnection(resolved, resolveClientOptions(stackConfig));
+    return PingOneClient.forConnection(resolved, resolveClientOptions(stackConfig), logInfo);
 }
 
 /**

@@ -99,7 +99,8 @@ class ClientCredentialsTokenSource implements AccessTokenSource {
                     .join(": ");
                 if (response.status === 429) {
                     const wait = parseRetryAfter(response.headers.get("retry-after")) ?? 1000;
-                    this.pacer.onRateLimited(wait);
+                    // Never pause everyone longer than a request may wait in all (runWithRetries then gives up).
+                    this.pacer.onRateLimited(Math.min(wait, this.options.maxRetryTimeMs));
                     return {
                         kind: "retry",
                         afterMs: wait,

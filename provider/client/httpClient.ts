@@ -32,7 +32,6 @@ export interface ApiRequest {
 /** Statuses worth trying again for a request that may be repeated. */
 const transientStatuses = new Set([408, 500, 502, 503, 504]);
 
-
 /** HTTP to PingOne's API: auth header, timeout, pacing, retries and the error envelope. */
 export class PingOneHttpClient {
     constructor(
@@ -40,6 +39,8 @@ export class PingOneHttpClient {
         private readonly tokens: AccessTokenSource,
         private readonly pacer: RequestPacer,
         private readonly options: ClientOptions,
+        /** Progress worth telling a person (long waits); the caller decides where it goes. */
+        private readonly log: (message: string) => void = () => undefined,
     ) {}
 
     /** Sends the request; resolves with the parsed JSON body (undefined for 204). */
@@ -88,9 +89,26 @@ export class PingOneHttpClient {
                 retryAfterMs === undefined ? undefined : retryAfterMs / 1000,
             );
             if (response.status === 429) {
-                // Rate-limited requests were not carried out, so even writes go again, after Retry-After.
+                // Rate-limited requests were not carried out, so even writes go again, after Retry-After,
+                // unless that is longer than the whole retry budget: then say so now rather than idle.
                 const wait = retryAfterMs ?? 1000;
+                if (wait > this.options.maxRetryTimeMs) {
+                    const budget = Math.round(this.options.maxRetryTimeMs / 1000);
+                    return {
+                        kind: "fail",
+                        error: new PingOneOathError(
+                            `PingOne rate-limited ${label} and asks to wait ${Math.round(wait / 1000)} s (Retry-After), more than the ` +
+                                `${budget} s retry budget: nothing was changed by this request. Run pulumi up again later, or raise ` +
+                                `pingone:maxRetryTimeMs (PINGONE_MAX_RETRY_TIME_MS).`,
+                            { cause: error },
+                        ),
+                    };
+                }
                 this.pacer.onRateLimited(wait);
+                if (wait >= 5000)
+                    this.log(
+                        `PingOne rate-limited ${label} (429): every request waits ${Math.round(wait / 1000)} s, as its Retry-After asks.`,
+                    );
                 return { kind: "retry", error, afterMs: wait };
             }
             if (response.status === 401 && !reauthenticated) {

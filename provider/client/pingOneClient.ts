@@ -19,13 +19,17 @@ export class PingOneClient {
     constructor(readonly http: PingOneHttpClient) {}
 
     /** A client sharing this process's token and pacing with every other client of the same connection. */
-    static forConnection(connection: ResolvedConnection, options: ClientOptions): PingOneClient {
+    static forConnection(
+        connection: ResolvedConnection,
+        options: ClientOptions,
+        log?: (message: string) => void,
+    ): PingOneClient {
         const pacer = sharedPacer(connection.apiUrl, {
             requestsPerSecond: options.requestsPerSecond,
             burst: options.burst,
         });
         const tokens = sharedAccessTokenSource(connection.authUrl, connection.credentials, options, pacer);
-        return new PingOneClient(new PingOneHttpClient(connection.apiUrl, tokens, pacer, options));
+        return new PingOneClient(new PingOneHttpClient(connection.apiUrl, tokens, pacer, options, log));
     }
 
     // --- users
@@ -36,7 +40,9 @@ export class PingOneClient {
             path: `${env(environmentId)}/users`,
             query: { filter: `username eq "${username.replace(/["\\]/g, "\\$&")}"` },
         });
-        return page._embedded?.users?.find((u) => u.username === username);
+        // PingOne matches usernames case-insensitively (SCIM filter); so does the check of its answer.
+        const wanted = username.toLowerCase();
+        return page._embedded?.users?.find((u) => u.username.toLowerCase() === wanted);
     }
 
     // --- MFA devices
@@ -130,7 +136,6 @@ export class PingOneClient {
             )) ?? false
         );
     }
-
 }
 
 function seg(value: string): string {

@@ -1,9 +1,14 @@
 import { AmbiguousOutcomeError, PingOneApiError } from "../client/errors";
+import { sleep } from "../client/requestPacer";
+import { backoffDelay } from "../client/retry";
 import { ResourceError } from "../errors";
 import { logInfo } from "../providerHost";
 
-/** How often a create whose answer was lost is sent again after a look found nothing. */
-const maxCreateAttempts = 3;
+/**
+ * Unclear answers (a lost response, a 5xx on the write) come in bursts: a create whose answer was lost and
+ * whose look found nothing is sent again after a back-off over seconds, at most this many times in all.
+ */
+export const createRetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 8000 };
 
 export interface CreateOrAdoptSteps<T> {
     /** "OATH token FOB000001", "token FOB000001 for user alice": for messages. */
@@ -21,11 +26,14 @@ export interface CreateOrAdoptSteps<T> {
  * goes first (no read on the happy path). A refusal (UNIQUENESS_VIOLATION) or an unclear answer (a lost
  * response, a 5xx on the write) leads to a look: what is there is adopted (`adopted: true` only when it
  * existed before this create), so no retry or re-run ever makes two. An unclear answer with nothing
- * there is sent again, at most `maxCreateAttempts` times in all.
+ * there is sent again after a back-off (`createRetryPolicy`: about 1, 2, 4, 8 s).
  *
- * @throws ResourceError naming the object and the fix, with PingOne's error as `cause`.
+ * @throws ResourceError naming the object and the next step, with PingOne's error as `cause`.
  */
-export async function createOrAdopt<T>(steps: CreateOrAdoptSteps<T>): Promise<{ object: T; adopted: boolean }> {
+export async function createOrAdopt<T>(
+    steps: CreateOrAdoptSteps<T>,
+    policy: typeof createRetryPolicy = createRetryPolicy,
+): Promise<{ object: T; adopted: boolean }> {
     for (let attempt = 1; ; attempt++) {
         try {
             return { object: await steps.create(), adopted: false };
@@ -38,7 +46,17 @@ export async function createOrAdopt<T>(steps: CreateOrAdoptSteps<T>): Promise<{ 
                     if (exists) logInfo(`${steps.what} already exists in PingOne: adopted.`);
                     return { object: found, adopted: exists };
                 }
-                if (ambiguous && attempt < maxCreateAttempts) continue;
+                if (ambiguous && attempt < policy.maxAttempts) {
+                    await sleep(backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs));
+                    continue;
+                }
+            }
+            if (ambiguous) {
+                throw new ResourceError(
+                    `Creating ${steps.what}: PingOne's answer was lost ${attempt} times (${(error as Error).message}) and it holds no such ` +
+                        `object now. Nothing was created twice; run pulumi up again when PingOne answers (it looks before it creates).`,
+                    { cause: error },
+                );
             }
             const explained = error instanceof PingOneApiError ? steps.explain?.(error) : undefined;
             throw new ResourceError(explained ?? `Creating ${steps.what} failed: ${(error as Error).message}`, {
