@@ -82,6 +82,8 @@ export async function activateOathTokenDevice(
     }
 
     /** Sends one OTP; after an ambiguous failure, reads the device and resends only if it is still waiting. */
+    /** Set when a lost answer to the first OTP made `send` go on with nextOtp. */
+    let nextOtpSpent = false;
     const send = async (otp: string, step: "otp" | "nextOtp"): Promise<MfaDevice> => {
         for (let reconcile = 0; ; reconcile++) {
             try {
@@ -109,6 +111,19 @@ export async function activateOathTokenDevice(
                     return now;
                 }
                 if (!now) throw new ActivationError(`The ${where} disappeared while it was being activated.`, error);
+                if (step === "otp" && request.nextOtp !== undefined && !nextOtpSpent) {
+                    // PingOne may have answered EXTRA_OTP_REQUIRED and be waiting for the next code: the same
+                    // code again would cancel that resync. The next code completes it, or, if the first never
+                    // arrived, is accepted on its own (within the HOTP look-ahead or the TOTP skew).
+                    log(
+                        `The answer to the first OTP for ${where} was lost and it is still ${now.status}: sending nextOtp ` +
+                            `(a resync may have started, which the same code again would cancel).`,
+                    );
+                    otp = await codeOf(request.nextOtp);
+                    step = "nextOtp";
+                    nextOtpSpent = true;
+                    continue;
+                }
                 log(
                     `The answer to activating ${where} was lost and it is still ${now.status}: sending the ${step} again.`,
                 );
@@ -121,7 +136,14 @@ export async function activateOathTokenDevice(
         return { device: activated, resynced: false, adopted: false, activateCalls };
     } catch (error) {
         if (!(error instanceof PingOneApiError && error.hasDetail("EXTRA_OTP_REQUIRED")))
-            throw explain(error, where, "otp");
+            throw explain(error, nextOtpSpent ? `${where} (nextOtp, after a lost answer)` : where, "otp");
+        if (nextOtpSpent) {
+            throw new ActivationError(
+                `PingOne asks for another code for ${where}: the answer to the first OTP was lost, and nextOtp started a resync. ` +
+                    `Run pulumi up again (with fresh codes if you typed them): the device is read first.`,
+                error,
+            );
+        }
     }
 
     // PingOne matched the OTP inside its resync window and wants the token's next code.
