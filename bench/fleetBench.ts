@@ -3,9 +3,10 @@ import { setMaxListeners } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { type Stack } from "@pulumi/pulumi/automation";
-import { pulumiCli, stateRoot } from "../scripts/localStack";
-import { repoRoot } from "../scripts/pulumiCli";
+import { pulumiCli, stateRoot } from "../dev/localStack";
+import { repoRoot } from "../dev/pulumiCli";
 import {
     type BenchTenant,
     EMULATOR_BURST,
@@ -82,7 +83,22 @@ interface Args {
     extraEnv: Record<string, string>;
 }
 
-function parseArgs(argv: string[]): Args {
+const benchOptions: ParseArgsOptionsConfig = {
+    quick: { type: "boolean" },
+    sizes: { type: "string" },
+    sweep: { type: "string" },
+    parallel: { type: "string" },
+    "compare-rps": { type: "string" },
+    rps: { type: "string" },
+    burst: { type: "string" },
+    "no-naive": { type: "boolean" },
+    "keep-state": { type: "boolean" },
+    checkpoints: { type: "string" },
+    env: { type: "string" },
+    "timeout-min": { type: "string" },
+};
+
+function parseBenchArgs(argv: string[]): Args {
     const args: Args = {
         sizes: [100, 1000],
         sweep: [16, 64, 128],
@@ -109,28 +125,68 @@ function parseArgs(argv: string[]): Args {
         if (!Number.isFinite(n) || n <= 0) throw new Error(`${what} wants a positive number`);
         return n;
     };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--quick") args.quick = true;
-        else if (a === "--sizes") args.sizes = list(argv[++i], "--sizes");
-        else if (a === "--sweep") args.sweep = list(argv[++i], "--sweep");
-        else if (a === "--parallel") args.parallel = num(argv[++i], "--parallel");
-        else if (a === "--compare-rps") args.compareRps = list(argv[++i], "--compare-rps");
-        else if (a === "--rps") args.rps = num(argv[++i], "--rps");
-        else if (a === "--burst") args.burst = num(argv[++i], "--burst");
-        else if (a === "--no-naive") args.naive = false;
-        else if (a === "--keep-state") args.keepState = true;
-        else if (a === "--checkpoints") {
-            const v = argv[++i];
-            if (v === "both") args.modes = ["per-step", "skip"];
-            else if (v === "per-step" || v === "skip") args.modes = [v];
-            else throw new Error("--checkpoints wants both, per-step or skip");
-        } else if (a === "--env") {
-            const [key, ...rest] = (argv[++i] ?? "").split("=");
-            if (!/^[A-Z_][A-Z0-9_]*$/.test(key) || !rest.length) throw new Error("--env wants KEY=VALUE");
-            args.extraEnv[key] = rest.join("=");
-        } else if (a === "--timeout-min") args.timeoutMin = num(argv[++i], "--timeout-min");
-        else throw new Error(`unknown argument ${a}`);
+    // Not strict, so the messages stay ours: a missing value arrives as undefined, an unknown flag as a token;
+    // the tokens come in command-line order, so the first problem is the one named.
+    const { tokens } = parseArgs({
+        args: argv,
+        options: benchOptions,
+        strict: false,
+        allowPositionals: true,
+        tokens: true,
+    });
+    for (const token of tokens) {
+        const v = token.kind === "option" ? token.value : undefined;
+        // As before, `-ab` and a switch given a value (`--quick=yes`) are unknown arguments.
+        const known =
+            token.kind === "option" &&
+            token.rawName.startsWith("--") &&
+            (v === undefined || benchOptions[token.name]?.type === "string");
+        const name = token.kind === "option" && known ? token.name : undefined;
+        switch (name) {
+            case "quick":
+                args.quick = true;
+                break;
+            case "sizes":
+                args.sizes = list(v, "--sizes");
+                break;
+            case "sweep":
+                args.sweep = list(v, "--sweep");
+                break;
+            case "parallel":
+                args.parallel = num(v, "--parallel");
+                break;
+            case "compare-rps":
+                args.compareRps = list(v, "--compare-rps");
+                break;
+            case "rps":
+                args.rps = num(v, "--rps");
+                break;
+            case "burst":
+                args.burst = num(v, "--burst");
+                break;
+            case "no-naive":
+                args.naive = false;
+                break;
+            case "keep-state":
+                args.keepState = true;
+                break;
+            case "checkpoints":
+                if (v === "both") args.modes = ["per-step", "skip"];
+                else if (v === "per-step" || v === "skip") args.modes = [v];
+                else throw new Error("--checkpoints wants both, per-step or skip");
+                break;
+            case "env": {
+                const [key, ...rest] = (v ?? "").split("=");
+                if (!/^[A-Z_][A-Z0-9_]*$/.test(key) || !rest.length) throw new Error("--env wants KEY=VALUE");
+                args.extraEnv[key] = rest.join("=");
+                break;
+            }
+            case "timeout-min":
+                args.timeoutMin = num(v, "--timeout-min");
+                break;
+            default:
+                throw new Error(`unknown argument ${argv[token.index]}`);
+        }
     }
     if (args.quick) {
         args.sizes = [20];
@@ -390,7 +446,7 @@ async function main(): Promise<void> {
     // The emulator (in this process) hangs one abort listener per request waiting out its latency on a
     // single signal; at 100 requests in flight Node would warn about a leak that is not one.
     setMaxListeners(5000);
-    const args = parseArgs(process.argv.slice(2));
+    const args = parseBenchArgs(process.argv.slice(2));
     const startedAt = new Date();
     const cli = await pulumiCli();
     const cliVersion = pulumiVersion(cli.command);

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import { OathTokenFleet } from "../provider";
-import { openLocalStack } from "../scripts/localStack";
+import { openLocalStack } from "../dev/localStack";
 import { type BenchTenant } from "./benchEmulator";
 import { type BenchFiles } from "./seedFiles";
 

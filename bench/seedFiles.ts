@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pskcDocument } from "../tests/support/pskcFile";
+import { pskcDocument } from "../dev/pskcFile";
 
 /** One generated hardware token and the user it goes to. */
 export interface BenchToken {

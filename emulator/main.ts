@@ -2,6 +2,7 @@
 // CLI: node dist/emulator/main.js [--port 8788] [--seed file.json] [--latency MS] [--rate-limit RPS]
 // Without --seed it serves the sample tenant (see sampleSeed.ts).
 import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { PingOneEmulator } from "./server";
 import { sampleSeed } from "./sampleSeed";
 import type { EmulatorOptions, EmulatorSeed } from "./types";
@@ -15,7 +16,15 @@ interface CliArgs {
     rateLimit?: number;
 }
 
-function parseArgs(argv: string[]): CliArgs {
+const cliOptions = {
+    port: { type: "string" },
+    seed: { type: "string" },
+    latency: { type: "string" },
+    "rate-limit": { type: "string" },
+    help: { type: "boolean", short: "h" },
+} as const;
+
+function parseCliArgs(argv: string[]): CliArgs {
     const args: CliArgs = { port: 8788, latencyMs: 0 };
     const number = (flag: string, raw: string | undefined, integer: boolean): number => {
         const value = Number(raw);
@@ -30,31 +39,42 @@ function parseArgs(argv: string[]): CliArgs {
         }
         return value;
     };
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-        const value = () => inline ?? argv[++i];
-        switch (flag) {
-            case "--port":
-                args.port = number(flag, value(), true);
+    // Not strict, so the messages stay ours: a missing value arrives as undefined, an unknown flag or a
+    // positional as a token; the tokens come in command-line order, so the first problem is the one named.
+    const { tokens } = parseArgs({
+        args: argv,
+        options: cliOptions,
+        strict: false,
+        allowPositionals: true,
+        tokens: true,
+    });
+    for (const token of tokens) {
+        // `-hx` arrives as -h then -x: as before, it is one unknown argument.
+        const whole =
+            token.kind === "option" && (token.rawName.startsWith("--") || argv[token.index] === token.rawName);
+        const name = token.kind === "option" && whole ? token.name : undefined;
+        const value = token.kind === "option" ? token.value : undefined;
+        switch (name) {
+            case "port":
+                args.port = number("--port", value, true);
                 break;
-            case "--seed":
-                args.seedFile = value();
+            case "seed":
+                args.seedFile = value;
                 if (!args.seedFile) throw new Error("--seed needs a file");
                 break;
-            case "--latency":
-                args.latencyMs = number(flag, value(), true);
+            case "latency":
+                args.latencyMs = number("--latency", value, true);
                 break;
-            case "--rate-limit":
-                args.rateLimit = number(flag, value(), false);
+            case "rate-limit":
+                args.rateLimit = number("--rate-limit", value, false);
                 if (args.rateLimit === 0) throw new Error("--rate-limit must be positive");
                 break;
-            case "--help":
-            case "-h":
+            case "help":
                 console.log(USAGE);
                 process.exit(0);
                 break;
             default:
-                throw new Error(`unknown argument ${argv[i]}`);
+                throw new Error(`unknown argument ${argv[token.index]}`);
         }
     }
     return args;
@@ -63,7 +83,7 @@ function parseArgs(argv: string[]): CliArgs {
 async function main(): Promise<void> {
     let args: CliArgs;
     try {
-        args = parseArgs(process.argv.slice(2));
+        args = parseCliArgs(process.argv.slice(2));
     } catch (error) {
         console.error(`${(error as Error).message}\n${USAGE}`);
         process.exit(2);

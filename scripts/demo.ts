@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { PulumiProject, cliEnvironment, localPassphrase, pulumiBinary, repoRoot } from "./pulumiCli";
+import { PulumiProject, cliEnvironment, localPassphrase, pulumiBinary, repoRoot } from "../dev/pulumiCli";
 
 /**
  * `npm run demo`: the main job as a user runs it. The Pulumi CLI (found, or built by

@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PingOneEmulator } from "../../emulator";
 import { OathTokenActivation, OathTokenDevice } from "../../provider";
-import { type LocalStack, openLocalStack, readBackendFiles } from "../../scripts/localStack";
-import { requireCli } from "./cliProject";
+import { type LocalStack, openLocalStack, readBackendFiles } from "../../dev/localStack";
+import { requireCli } from "../support/cliProject";
 import { clientId, clientSecret, hotp, rfcSecretHex } from "../support/fixtures";
 
 /**

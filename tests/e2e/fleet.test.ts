@@ -5,10 +5,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PingOneEmulator } from "../../emulator";
 import main from "../../program/index";
-import { openLocalStack, readBackendFiles } from "../../scripts/localStack";
-import { requireCli } from "./cliProject";
+import { openLocalStack, readBackendFiles } from "../../dev/localStack";
+import { requireCli } from "../support/cliProject";
 import { clientId, clientSecret } from "../support/fixtures";
-import { pskcDocument, randomTokens } from "../support/pskcFile";
+import { pskcDocument, randomTokens } from "../../dev/pskcFile";
 
 /** The root program (the fleet) from a PSKC file, through the real Pulumi CLI. */
 describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", function () {

@@ -5,9 +5,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PingOneEmulator } from "../../emulator";
 import { loadSeedFile } from "../../provider/seeds";
-import { PulumiProject, cliEnvironment, readAllFiles, repoRoot } from "../../scripts/pulumiCli";
+import { PulumiProject, cliEnvironment, readAllFiles, repoRoot } from "../../dev/pulumiCli";
 import { clientId, clientSecret, hotp } from "../support/fixtures";
-import { StepTimes, copyFolder, requireCli, resourceSummary, scratchFolder, step } from "./cliProject";
+import { StepTimes, copyFolder, requireCli, resourceSummary, scratchFolder, step } from "../support/cliProject";
 
 interface PackResult {
     filename: string;

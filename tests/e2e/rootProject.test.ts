@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PulumiProject, cliEnvironment, readAllFiles, repoRoot } from "../../scripts/pulumiCli";
+import { PulumiProject, cliEnvironment, readAllFiles, repoRoot } from "../../dev/pulumiCli";
 import { hotp, rfcSecretHex, totp } from "../support/fixtures";
-import { StepTimes, copyFolder, requireCli, resourceSummary, scratchFolder, step } from "./cliProject";
+import { StepTimes, copyFolder, requireCli, resourceSummary, scratchFolder, step } from "../support/cliProject";
 
 /**
  * The root project (Pulumi.yaml, `main: dist/program/main.js`) as a newcomer runs it: the `pulumi` binary

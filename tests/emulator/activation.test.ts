@@ -1,7 +1,7 @@
 // Activation and resync semantics: look-ahead, the two-call EXTRA_OTP_REQUIRED resync, replay
 // protection, TOTP skew/drift, and the token resync endpoint.
 import assert from "node:assert/strict";
-import { ENV_ID, Harness, assertP1Error, otp } from "./harness";
+import { ENV_ID, Harness, assertP1Error, otp } from "../support/emulatorHarness";
 
 const RESYNC = "application/vnd.pingidentity.device.resync+json";
 

@@ -1,7 +1,7 @@
 // Users, devices and the OATH token inventory: shapes, validation, uniqueness, limits, filters,
 // content types and error envelopes.
 import assert from "node:assert/strict";
-import { ENV_ID, Harness, RFC_SECRET_HEX, UUID_PATTERN, assertP1Error, otp } from "./harness";
+import { ENV_ID, Harness, RFC_SECRET_HEX, UUID_PATTERN, assertP1Error, otp } from "../support/emulatorHarness";
 
 const ACTIVATE = "application/vnd.pingidentity.device.activate+json";
 

@@ -1,7 +1,7 @@
 // The token endpoint (client_credentials, Basic and form auth) and bearer checks on the API.
 import assert from "node:assert/strict";
 import { type PingOneEmulator } from "../../emulator";
-import { CLIENT_ID, CLIENT_SECRET, ENV_ID, Harness, assertP1Error } from "./harness";
+import { CLIENT_ID, CLIENT_SECRET, ENV_ID, Harness, assertP1Error } from "../support/emulatorHarness";
 
 function basic(id: string, secret: string): string {
     return `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;

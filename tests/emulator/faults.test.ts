@@ -2,7 +2,7 @@
 // and a clean stop.
 import assert from "node:assert/strict";
 import { PingOneEmulator } from "../../emulator";
-import { ENV_ID, Harness, assertP1Error, otp } from "./harness";
+import { ENV_ID, Harness, assertP1Error, otp } from "../support/emulatorHarness";
 
 const ACTIVATE = "application/vnd.pingidentity.device.activate+json";
 

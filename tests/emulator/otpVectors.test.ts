@@ -1,7 +1,7 @@
 // RFC test vectors, pushed through the emulator's real activation endpoint: the server must
 // accept exactly the codes the RFCs print, at the counters/times they print them for.
 import assert from "node:assert/strict";
-import { ENV_ID, Harness, assertP1Error } from "./harness";
+import { ENV_ID, Harness, assertP1Error } from "../support/emulatorHarness";
 
 const RFC4226_CODES = [
     "755224",

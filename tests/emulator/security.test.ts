@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import type { PingOneEmulator } from "../../emulator";
-import { ENV_ID, Harness, RFC_SECRET_HEX, assertP1Error, otp, type ApiResult } from "./harness";
+import { ENV_ID, Harness, RFC_SECRET_HEX, assertP1Error, otp, type ApiResult } from "../support/emulatorHarness";
 
 const ACTIVATE = "application/vnd.pingidentity.device.activate+json";
 

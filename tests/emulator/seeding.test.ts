@@ -11,7 +11,7 @@ import {
     sampleSeed,
     type EmulatorSeed,
 } from "../../emulator";
-import { RFC_SECRET_HEX, UUID_PATTERN, otp } from "./harness";
+import { RFC_SECRET_HEX, UUID_PATTERN, otp } from "../support/emulatorHarness";
 
 async function accessToken(
     emulator: PingOneEmulator,

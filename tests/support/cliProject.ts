@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type CliResult, type PulumiProject, processesUnder, pulumiBinary } from "../../scripts/pulumiCli";
+import { type CliResult, type PulumiProject, processesUnder, pulumiBinary } from "../../dev/pulumiCli";
 
 /** Shared by the CLI end-to-end suites: skipping without a CLI, a scratch folder, step timings. */
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import * as path from "node:path";
 import * as OTPAuth from "otpauth";
 import { PingOneEmulator, type EmulatorOptions } from "../../emulator";
 import assert from "node:assert/strict";
@@ -9,9 +10,32 @@ import {
     resetAccessTokenSources,
     resolveConnection,
 } from "../../provider/client";
+import { type OathTokenInputs } from "../../provider/inventory/oathTokenProvider";
 
 /** The RFC 4226 test secret, ASCII "12345678901234567890", in hex. */
 export const rfcSecretHex = "3132333435363738393031323334353637383930";
+/** RFC 4226 Appendix D: the HOTP codes of that secret at counters 0 to 9. */
+export const rfc4226Codes = [
+    "755224",
+    "287082",
+    "359152",
+    "969429",
+    "338314",
+    "254676",
+    "287922",
+    "162583",
+    "399871",
+    "520489",
+];
+
+/**
+ * A shell command standing in for `ykman oath accounts code`: runs fakeYkman.js, which prints the next
+ * RFC 4226 code and keeps the counter in counterFile.
+ */
+export function fakeYkmanCommand(counterFile: string): string {
+    const script = path.resolve(__dirname, "fakeYkman.js");
+    return `"${process.execPath}" "${script}" "${counterFile}" ${rfcSecretHex}`;
+}
 
 export const clientId = "test-worker-app";
 export const clientSecret = "s3cr3t-worker-app-value-9f8e7d";
@@ -96,6 +120,23 @@ export async function startScenario(options: EmulatorOptions = {}): Promise<Scen
                     r.contentType?.startsWith("application/vnd.pingidentity.device.activate+json") &&
                     (deviceId === undefined || r.path.endsWith(`/devices/${deviceId}`)),
             ).length,
+    };
+}
+
+let inventorySerial = 1;
+
+/** Inputs of an OathToken (an inventory entry) in the scenario's environment: HOTP, the RFC secret, a fresh serial. */
+export function oathTokenInputs(s: Scenario, extra: Partial<OathTokenInputs> = {}): OathTokenInputs {
+    return {
+        environmentId: s.environmentId,
+        serialNumber: `INV${inventorySerial++}`,
+        secret: rfcSecretHex,
+        type: "HOTP",
+        otpLength: 6,
+        hashAlgorithm: "HmacSHA1",
+        counter: 0,
+        connection: s.connection,
+        ...extra,
     };
 }
 

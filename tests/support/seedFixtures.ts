@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { HOTP, Secret, TOTP } from "otpauth";
 import { SeedFileError, type TokenSeed } from "../../provider/seeds";
 
-// Compiled tests live in dist/tests/seeds (or another outDir: set REPO_ROOT); fixtures stay in
+// Compiled helpers live in dist/tests/support (or another outDir: set REPO_ROOT); fixtures stay in
 // the source tree. The project's own seed files are in tests/fixtures; shared test data (the
 // RFC 6030 figures, the PSKC corpus) is read from ../shared/fixtures beside the clone, never copied.
 export const REPO_ROOT = process.env.REPO_ROOT

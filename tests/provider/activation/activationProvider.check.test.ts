@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { oathTokenActivationProvider as provider } from "../../provider/activation/activationProvider";
-import { unknownValue } from "../../provider/validation";
+import { oathTokenActivationProvider as provider } from "../../../provider/activation/activationProvider";
+import { unknownValue } from "../../../provider/validation";
 
 const good = {
     environmentId: "5f1c2e4a-0b6d-4c1e-9a51-3f2d8e7b6a10",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {
     oathTokenActivationProvider as provider,
     type OathTokenActivationInputs,
-} from "../../provider/activation/activationProvider";
+} from "../../../provider/activation/activationProvider";
 import {
     hotp,
     isolateSuiteEnvironment,
@@ -10,7 +10,7 @@ import {
     type Scenario,
     startScenario,
     withEnv,
-} from "../support/fixtures";
+} from "../../support/fixtures";
 
 describe("OathTokenActivation provider against the emulator", () => {
     let s: Scenario;

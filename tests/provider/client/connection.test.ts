@@ -5,9 +5,8 @@ import {
     connectionSettingsFromEnv,
     connectionSettingsFromInput,
     pingOneRegions,
-    resolveClientOptions,
     resolveConnection,
-} from "../../provider/client";
+} from "../../../provider/client";
 
 const env = (vars: Record<string, string>) => connectionSettingsFromEnv(vars);
 const config = (vars: Record<string, string>) => connectionSettingsFromConfig((key) => vars[key]);
@@ -144,18 +143,5 @@ describe("PingOne connection settings", () => {
     it("falls back to the resource's environment for the token when none is set", () => {
         const c = resolveConnection([env({ PINGONE_CLIENT_ID: "x", PINGONE_CLIENT_SECRET: "y" })], "res-env");
         assert.equal(c.credentials.kind === "clientCredentials" && c.credentials.environmentId, "res-env");
-    });
-
-    it("reads client options from config over env, and rejects nonsense", () => {
-        const o = resolveClientOptions((k) => (k === "pingone:maxAttempts" ? "3" : undefined), {
-            PINGONE_MAX_ATTEMPTS: "9",
-            PINGONE_REQUEST_TIMEOUT_MS: "1500",
-        });
-        assert.equal(o.maxAttempts, 3);
-        assert.equal(o.requestTimeoutMs, 1500);
-        assert.throws(
-            () => resolveClientOptions(undefined, { PINGONE_REQUESTS_PER_SECOND: "fast" }),
-            /PINGONE_REQUESTS_PER_SECOND must be a positive number/,
-        );
     });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { loadAssignmentsFile, parseAssignments, SeedFileError } from "../../provider/seeds";
-import { fixturePath, readFixture } from "./helpers";
+import { loadAssignmentsFile, parseAssignments, SeedFileError } from "../../../provider/seeds";
+import { fixturePath, readFixture } from "../../support/seedFixtures";
 
 describe("seeds/assignments", () => {
     it("reads serialNumber,username rows, keeping leading zeros", () => {

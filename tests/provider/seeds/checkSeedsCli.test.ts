@@ -5,8 +5,14 @@ import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { main } from "../../provider/seeds/checkSeedsCli";
-import { REPO_ROOT, RFC4226_SECRET_HEX, fixturePath, sharedFixturePath, describeWithSharedFixtures } from "./helpers";
+import { main } from "../../../provider/seeds/checkSeedsCli";
+import {
+    REPO_ROOT,
+    RFC4226_SECRET_HEX,
+    fixturePath,
+    sharedFixturePath,
+    describeWithSharedFixtures,
+} from "../../support/seedFixtures";
 
 function run(argv: string[], env: NodeJS.ProcessEnv = {}): { code: number; out: string; err: string } {
     const out: string[] = [];
@@ -132,7 +138,7 @@ describeWithSharedFixtures("seeds/check-seeds command", () => {
             readFileSync(path.join(REPO_ROOT, "provider/seeds/checkSeedsCli.ts"), "utf8").split("\n")[0],
             "#!/usr/bin/env node",
         );
-        const script = path.resolve(__dirname, "../../provider/seeds/checkSeedsCli.js");
+        const script = path.resolve(__dirname, "../../../provider/seeds/checkSeedsCli.js");
         const child = spawnSync(
             process.execPath,
             [script, "check-seeds", sharedFixturePath("pskc-rfc6030", "figure6.pskcxml"), "--pre-shared-key-env", "K"],

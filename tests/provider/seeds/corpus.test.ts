@@ -17,8 +17,8 @@ import {
     type SeedFileOptions,
     type SeedLoadResult,
     type TokenSeed,
-} from "../../provider/seeds";
-import { describeWithSharedFixtures, sharedFixturePath } from "./helpers";
+} from "../../../provider/seeds";
+import { describeWithSharedFixtures, sharedFixturePath } from "../../support/seedFixtures";
 
 interface ExpectedKey {
     algorithm: string;

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadSeedFile, parseSeedCsv, type SeedLoadResult } from "../../provider/seeds";
+import { loadSeedFile, parseSeedCsv, type SeedLoadResult } from "../../../provider/seeds";
 import {
     RFC4226_CODES,
     RFC4226_SECRET_HEX,
@@ -13,7 +13,7 @@ import {
     readSharedFixture,
     totpCode,
     describeWithSharedFixtures,
-} from "./helpers";
+} from "../../support/seedFixtures";
 
 /** Lines of the refused rows (warnings, e.g. about assumed values, left out). */
 const problemLines = (result: SeedLoadResult) => errors(result).map((p) => p.location.line);

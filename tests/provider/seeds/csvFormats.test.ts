@@ -3,8 +3,14 @@
 // export, and detection that never guesses between layouts.
 
 import { strict as assert } from "node:assert";
-import { parseSeedCsv, type SeedLoadResult } from "../../provider/seeds";
-import { RFC4226_CODES, RFC4226_SECRET_HEX, expectSeedFileError, hotpCodes, totpCode } from "./helpers";
+import { parseSeedCsv, type SeedLoadResult } from "../../../provider/seeds";
+import {
+    RFC4226_CODES,
+    RFC4226_SECRET_HEX,
+    expectSeedFileError,
+    hotpCodes,
+    totpCode,
+} from "../../support/seedFixtures";
 
 const errors = (result: SeedLoadResult) => result.problems.filter((p) => p.severity !== "warning");
 const assumedWarning = (result: SeedLoadResult) => result.problems.find((p) => p.cause === "assumed-values");

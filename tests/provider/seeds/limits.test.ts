@@ -12,8 +12,13 @@ import {
     loadSeedFile,
     parsePskc,
     parseSeedCsv,
-} from "../../provider/seeds";
-import { RFC4226_SECRET_HEX, expectSeedFileError, rfcFigure, describeWithSharedFixtures } from "./helpers";
+} from "../../../provider/seeds";
+import {
+    RFC4226_SECRET_HEX,
+    expectSeedFileError,
+    rfcFigure,
+    describeWithSharedFixtures,
+} from "../../support/seedFixtures";
 
 describeWithSharedFixtures("seeds/limits", () => {
     let dir: string;

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { parsePskc, loadSeedFile, type SeedFileError, type SeedLoadResult } from "../../provider/seeds";
+import { parsePskc, loadSeedFile, type SeedFileError, type SeedLoadResult } from "../../../provider/seeds";
 import {
     FIGURE6_KEY_HEX,
     RFC4226_CODES,
@@ -16,7 +16,7 @@ import {
     sharedFixturePath,
     tamperBase64,
     totpCode,
-} from "./helpers";
+} from "../../support/seedFixtures";
 
 const figure = rfcFigure;
 const errors = (result: SeedLoadResult) => result.problems.filter((p) => p.severity !== "warning");

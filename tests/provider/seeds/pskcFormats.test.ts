@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { HOTP, Secret } from "otpauth";
-import { loadSeedFile, parsePskc, type SeedFileOptions, type SeedLoadResult } from "../../provider/seeds";
-import { rfc3394Unwrap } from "../../provider/seeds/keyWrap";
+import { loadSeedFile, parsePskc, type SeedFileOptions, type SeedLoadResult } from "../../../provider/seeds";
+import { rfc3394Unwrap } from "../../../provider/seeds/keyWrap";
 import {
     RFC4226_CODES,
     RFC4226_CODES_8,
@@ -20,7 +20,7 @@ import {
     describeWithSharedFixtures,
     rfcFigure,
     sharedFixturePath,
-} from "./helpers";
+} from "../../support/seedFixtures";
 
 const corpus = (...parts: string[]): string => sharedFixturePath("pskc-corpus", ...parts);
 const expected = (

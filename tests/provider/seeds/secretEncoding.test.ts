@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { Secret } from "otpauth";
-import { base32ToHex, hexSecretToHex } from "../../provider/seeds";
+import { base32ToHex, hexSecretToHex } from "../../../provider/seeds";
 
 describe("seeds/secretEncoding", () => {
     describe("base32ToHex", () => {
