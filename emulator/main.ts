@@ -147,6 +147,14 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-    console.error(`PingOne emulator failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const port = (error as { port?: number } | undefined)?.port;
+    const why =
+        code === "EADDRINUSE"
+            ? `port ${port} is already in use (another emulator?): stop that process, or pick another port with --port N`
+            : error instanceof Error
+              ? error.message
+              : String(error);
+    console.error(`PingOne emulator failed to start: ${why}`);
     process.exit(1);
 });

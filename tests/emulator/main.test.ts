@@ -70,4 +70,22 @@ describe("emulator: CLI (node dist/emulator/main.js)", () => {
         assert.match(stderr, /unknown argument --bogus/);
         assert.match(stderr, /usage:/);
     });
+
+    it("says which port is busy and what to do, instead of a stack trace", async () => {
+        const { createServer } = await import("node:net");
+        const busy = createServer();
+        await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+        const port = (busy.address() as { port: number }).port;
+        try {
+            const child = spawn(process.execPath, [MAIN, "--port", String(port)]);
+            let stderr = "";
+            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+            const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+            assert.equal(code, 1);
+            assert.match(stderr, new RegExp(`port ${port} is already in use .*--port N`));
+            assert.doesNotMatch(stderr, /\n\s+at /);
+        } finally {
+            busy.close();
+        }
+    });
 });
