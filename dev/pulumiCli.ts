@@ -50,6 +50,9 @@ export interface CliResult {
 
 /** A Pulumi project folder and the environment its commands run in. */
 export class PulumiProject {
+    /** A Ctrl-C (or SIGTERM) arrived while a command ran; the CLI was left to cancel cleanly. */
+    interrupted = false;
+
     constructor(
         public dir: string,
         readonly env: NodeJS.ProcessEnv,
@@ -77,7 +80,10 @@ export class PulumiProject {
             const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 240_000);
             // Ctrl-C reaches the CLI too (same process group): it cancels cleanly, releasing the stack's lock
             // and ending its plugins. Waiting for it, instead of dying first, leaves nothing running.
-            const interrupted = () => this.onOutput?.("\n(interrupted: waiting for pulumi to cancel and exit)\n");
+            const interrupted = () => {
+                this.interrupted = true;
+                this.onOutput?.("\n(interrupted: waiting for pulumi to cancel and exit)\n");
+            };
             // A SIGTERM to this process alone is passed on as one Ctrl-C (a second would cancel abruptly).
             const terminated = () => {
                 interrupted();

@@ -121,6 +121,12 @@ async function main(): Promise<void> {
         console.log(`  export PINGONE_ENVIRONMENT_ID=${firstEnv.id}`);
         console.log(`  export PINGONE_CLIENT_ID=${firstClient.clientId}`);
         console.log(`  export PINGONE_CLIENT_SECRET=${firstClient.clientSecret}`);
+        console.log("or, for one Pulumi stack:");
+        console.log(`  pulumi config set pingone:apiUrl ${emulator.apiUrl}`);
+        console.log(`  pulumi config set pingone:authUrl ${emulator.authUrl}`);
+        console.log(`  pulumi config set pingone:environmentId ${firstEnv.id}`);
+        console.log(`  pulumi config set pingone:clientId ${firstClient.clientId}`);
+        console.log(`  pulumi config set --secret pingone:clientSecret ${firstClient.clientSecret}`);
     } else {
         console.log("");
         console.log("Set these to point a client at the emulator (the seed file names no environment with a client):");

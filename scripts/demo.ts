@@ -9,6 +9,8 @@ import { PulumiProject, cliEnvironment, localPassphrase, pulumiBinary, repoRoot 
  * The stack (`dev`, local file backend under .pulumi-state/) stays: `npm run demo -- --destroy` removes
  * what it provisioned.
  */
+let project: PulumiProject | undefined;
+
 async function demo(): Promise<void> {
     const { values } = parseArgs({
         options: { destroy: { type: "boolean", default: false }, stack: { type: "string", default: "dev" } },
@@ -18,10 +20,11 @@ async function demo(): Promise<void> {
     // The demo never reaches a real tenant: cliEnvironment drops every PINGONE_* variable, and its seed
     // file holds a public test secret that the program refuses to send to PingOne anyway.
     const env = cliEnvironment(backendDir);
-    const project = new PulumiProject(repoRoot, env, (text) => process.stdout.write(text));
+    const cli = new PulumiProject(repoRoot, env, (text) => process.stdout.write(text));
+    project = cli;
     const step = async (args: string[]) => {
         console.log(`\n== pulumi ${args.join(" ")}`);
-        return project.run(args);
+        return cli.run(args);
     };
     console.log(`Pulumi CLI: ${pulumiBinary()}; backend: ${env.PULUMI_BACKEND_URL}; stack: ${values.stack}`);
     await step(["stack", "select", "--create", values.stack!]);
@@ -30,7 +33,7 @@ async function demo(): Promise<void> {
         await step(["destroy", "--yes"]);
     } else {
         const first = await step(["up", "--yes"]);
-        printTable((await project.outputs()).devices as Row[] | undefined);
+        printTable((await cli.outputs()).devices as Row[] | undefined);
         console.log(`\nup: ${first.seconds.toFixed(1)} s`);
         // Fresh codes would be computed, but every device is ACTIVE: nothing to do, and the CLI checks it.
         const second = await step(["up", "--yes", "--expect-no-changes"]);
@@ -38,7 +41,7 @@ async function demo(): Promise<void> {
     }
     console.log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s. Run the CLI yourself with:`);
     console.log(
-        `  export PATH=${path.dirname(pulumiBinary())}:$PATH PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${localPassphrase}`,
+        `  export PATH=${path.dirname(pulumiBinary())}:${path.dirname(process.execPath)}:$PATH PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${localPassphrase}`,
     );
     console.log(
         values.destroy
@@ -68,6 +71,12 @@ function printTable(rows: Row[] | undefined): void {
 }
 
 demo().catch((error) => {
+    if (project?.interrupted) {
+        console.error(
+            "\ndemo interrupted: pulumi cancelled cleanly (nothing is left locked); npm run demo carries on from here.",
+        );
+        process.exit(130);
+    }
     // The CLI's output was streamed already: its first line says which step failed.
     console.error(`\ndemo failed: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
     process.exit(1);
