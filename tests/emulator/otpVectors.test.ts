@@ -2,19 +2,7 @@
 // accept exactly the codes the RFCs print, at the counters/times they print them for.
 import assert from "node:assert/strict";
 import { ENV_ID, Harness, assertP1Error } from "../support/emulatorHarness";
-
-const RFC4226_CODES = [
-    "755224",
-    "287082",
-    "359152",
-    "969429",
-    "338314",
-    "254676",
-    "287922",
-    "162583",
-    "399871",
-    "520489",
-];
+import { rfc4226Codes as RFC4226_CODES } from "../support/fixtures";
 
 const RFC6238_KEYS = {
     HmacSHA1: Buffer.from("12345678901234567890").toString("hex"),

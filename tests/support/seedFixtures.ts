@@ -48,20 +48,8 @@ export function rfcFigure(n: number): string {
     return readSharedFixture("pskc-rfc6030", `figure${n}.pskcxml`);
 }
 
-/** RFC 4226 Appendix D: secret ASCII "12345678901234567890", counters 0-9. */
-export const RFC4226_SECRET_HEX = "3132333435363738393031323334353637383930";
-export const RFC4226_CODES = [
-    "755224",
-    "287082",
-    "359152",
-    "969429",
-    "338314",
-    "254676",
-    "287922",
-    "162583",
-    "399871",
-    "520489",
-];
+/** RFC 4226 Appendix D: secret ASCII "12345678901234567890", its codes at counters 0-9 (one copy, in fixtures). */
+export { rfc4226Codes as RFC4226_CODES, rfcSecretHex as RFC4226_SECRET_HEX } from "./fixtures";
 /** The same truncated values, 8 digits (from Appendix D's "Truncated" column). */
 export const RFC4226_CODES_8 = [
     "84755224",
