@@ -3,11 +3,11 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PingOneEmulator } from "../../emulator";
+import { type PingOneEmulator } from "../../emulator";
 import main from "../../program/index";
 import { openLocalStack, readBackendFiles } from "../../dev/localStack";
 import { requireCli } from "../support/cliProject";
-import { clientId, clientSecret } from "../support/fixtures";
+import { clientId, clientSecret, startEmulatorWithUsers } from "../support/fixtures";
 import { pskcDocument, randomTokens } from "../../dev/pskcFile";
 
 /** The root program (the fleet) from a PSKC file, through the real Pulumi CLI. */
@@ -34,17 +34,7 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
 
     before(async function () {
         requireCli(this);
-        emulator = await PingOneEmulator.start({
-            seed: {
-                environments: [
-                    {
-                        id: environmentId,
-                        clients: [{ clientId, clientSecret }],
-                        users: users.map((username) => ({ username })),
-                    },
-                ],
-            },
-        });
+        emulator = await startEmulatorWithUsers(environmentId, users);
     });
     after(async () => emulator?.stop());
 

@@ -3,11 +3,19 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PingOneEmulator } from "../../emulator";
+import { type PingOneEmulator } from "../../emulator";
 import { loadSeedFile } from "../../provider/seeds";
 import { PulumiProject, cliEnvironment, readAllFiles, repoRoot } from "../../dev/pulumiCli";
-import { clientId, clientSecret, hotp } from "../support/fixtures";
-import { StepTimes, copyFolder, requireCli, resourceSummary, scratchFolder, step } from "../support/cliProject";
+import { clientId, clientSecret, hotp, startEmulatorWithUsers } from "../support/fixtures";
+import {
+    StepTimes,
+    assertNoSecrets,
+    copyFolder,
+    requireCli,
+    resourceSummary,
+    scratchFolder,
+    step,
+} from "../support/cliProject";
 
 interface PackResult {
     filename: string;
@@ -38,17 +46,7 @@ describe("an infra project that installs the packed package, through the pulumi 
         requireCli(this);
         scratch = scratchFolder("infra-project-");
         backendDir = path.join(scratch, "backend");
-        emulator = await PingOneEmulator.start({
-            seed: {
-                environments: [
-                    {
-                        id: environmentId,
-                        clients: [{ clientId, clientSecret }],
-                        users: users.map((username) => ({ username })),
-                    },
-                ],
-            },
-        });
+        emulator = await startEmulatorWithUsers(environmentId, users);
     });
     after(async () => {
         times.print("pulumi CLI steps on examples/infra (wall time)");
@@ -186,18 +184,7 @@ describe("an infra project that installs the packed package, through the pulumi 
             ...seeds.map((s) => Buffer.from(s, "hex").toString("base64")),
         ];
         const codes = seeds.flatMap((s) => [0, 1, 2, 3].map((counter) => hotp(s, counter)));
-        for (const [where, haystack] of [
-            ["state", text],
-            ["CLI output", outputs],
-        ] as const) {
-            for (const secret of secrets) assert.ok(!haystack.includes(secret), `${where} holds a secret`);
-            for (const code of codes)
-                assert.doesNotMatch(
-                    haystack,
-                    new RegExp(`(?<![0-9a-fA-F])${code}(?![0-9a-fA-F])`),
-                    `${where} holds an OTP`,
-                );
-        }
+        assertNoSecrets({ state: text, "CLI output": outputs }, secrets, codes);
         assert.ok(!text.includes(scratch), "state names the project folder");
     });
 });

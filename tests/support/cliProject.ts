@@ -76,3 +76,20 @@ export function resourceSummary(output: string): Record<string, number> {
     }
     return counts;
 }
+
+/**
+ * Asserts that none of `secrets` (plain substrings) and none of `codes` (OTPs, matched as whole digit
+ * runs so a code inside a UUID or timestamp does not count) appears in any of the named texts.
+ */
+export function assertNoSecrets(
+    texts: Record<string, string>,
+    secrets: Iterable<string>,
+    codes: Iterable<string>,
+): void {
+    for (const [where, text] of Object.entries(texts)) {
+        for (const secret of secrets) assert.ok(!text.includes(secret), `${where} holds a secret`);
+        for (const code of codes) {
+            assert.doesNotMatch(text, new RegExp(`(?<![0-9a-fA-F])${code}(?![0-9a-fA-F])`), `${where} holds an OTP`);
+        }
+    }
+}

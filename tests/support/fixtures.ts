@@ -195,3 +195,18 @@ export function isolateSuiteEnvironment(): void {
         }
     });
 }
+
+/** An emulator with one environment holding the test worker app and these users (by username). */
+export function startEmulatorWithUsers(environmentId: string, users: string[]): Promise<PingOneEmulator> {
+    return PingOneEmulator.start({
+        seed: {
+            environments: [
+                {
+                    id: environmentId,
+                    clients: [{ clientId, clientSecret }],
+                    users: users.map((username) => ({ username })),
+                },
+            ],
+        },
+    });
+}
