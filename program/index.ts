@@ -9,7 +9,8 @@ import { RFC_TEST_SECRET_HEX, SAMPLE_ENVIRONMENT_ID, prepareDemoTenant } from ".
  *
  * Stack config (namespace `pingone-oath`, the project's name): `environmentId`, `seedFile`,
  * `assignmentsFile` (paths relative to the project folder; defaults in Pulumi.yaml: the demo files),
- * `seedPassphrase` / `seedPreSharedKey` (secret, for encrypted PSKC).
+ * `seedPassphrase` / `seedPreSharedKey` (secret, for encrypted PSKC), `adoptExisting` (take over tokens and
+ * devices PingOne already holds; default false with PingOne, true for the demo tenant).
  * PingOne: `pingone:*` stack config or the `PINGONE_*` variables. With no credentials set, the stack uses
  * the embedded PingOne emulator, whose tenant is kept in `.pingone-emulator/<stack>.json`, and says so.
  */
@@ -78,12 +79,16 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
         );
     }
 
+    // A stack owns only what it created. The demo tenant holds FOB000004 already (uploaded "by hand"): the
+    // demo adopts it on purpose, and leaves it in the tenant on destroy. With PingOne, adopting is opt-in.
+    const adoptExisting = config.getBoolean("adoptExisting") ?? connection !== undefined;
     const fleet = OathTokenFleet.fromFiles("tokens", {
         environmentId,
         seedFile,
         seedFileOptions,
         assignmentsFile,
         connection,
+        adoptExisting,
     });
     return {
         devices: fleet.summary,

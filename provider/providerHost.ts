@@ -72,3 +72,9 @@ export function logInfo(message: string): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require("@pulumi/pulumi") as typeof pulumi).log.info(message);
 }
+
+/** A warning through the engine when connected, else stdout. */
+export function logWarn(message: string): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require("@pulumi/pulumi") as typeof pulumi).log.warn(message);
+}

@@ -2,7 +2,7 @@ import { AmbiguousOutcomeError, PingOneApiError } from "../client/errors";
 import { sleep } from "../client/requestPacer";
 import { backoffDelay } from "../client/retry";
 import { ResourceError } from "../errors";
-import { logInfo } from "../providerHost";
+import { logWarn } from "../providerHost";
 
 /**
  * Unclear answers (a lost response, a 5xx on the write) come in bursts: a create whose answer was lost and
@@ -10,31 +10,53 @@ import { logInfo } from "../providerHost";
  */
 export const createRetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 8000 };
 
-export interface CreateOrAdoptSteps<T> {
+/**
+ * How much earlier than our create request an object found after a lost answer may say it was created
+ * and still count as made by that request (clock skew between this machine and PingOne).
+ */
+const clockSkewMs = 2 * 60_000;
+
+/** What PingOne returns for a token or a device: enough to tell when it was made. */
+interface Created {
+    id: string;
+    createdAt?: string;
+}
+
+export interface CreateOrAdoptSteps<T extends Created> {
     /** "OATH token FOB000001", "token FOB000001 for user alice": for messages. */
     what: string;
     /** The create call (not idempotent). */
     create(): Promise<T>;
     /** What PingOne holds now for the same serial (and user), if anything. */
     find(): Promise<T | undefined>;
+    /**
+     * Take over an object that existed before this create (made by hand, another stack, or a run of this
+     * stack that died before recording it). Without it such an object is an error: a stack owns only what
+     * it created. An adopted object is never revoked or deleted by the stack.
+     */
+    adopt: boolean;
     /** Turns PingOne's refusal into a message that names the resource and the fix (default: "Creating ... failed"). */
     explain?(error: PingOneApiError): string | undefined;
 }
 
 /**
  * Creating is not idempotent, but PingOne refuses a second object with the same serial, so the create
- * goes first (no read on the happy path). A refusal (UNIQUENESS_VIOLATION) or an unclear answer (a lost
- * response, a 5xx on the write) leads to a look: what is there is adopted (`adopted: true` only when it
- * existed before this create), so no retry or re-run ever makes two. An unclear answer with nothing
- * there is sent again after a back-off (`createRetryPolicy`: about 1, 2, 4, 8 s).
+ * goes first (no read on the happy path).
+ * - A refusal (UNIQUENESS_VIOLATION) means the object existed before: with `adopt` it is taken over, with
+ *   a warning (`adopted: true`); without, it is an error naming the object and how to adopt it on purpose.
+ * - An unclear answer (a lost response, a 5xx on the write) leads to a look: an object created after the
+ *   request was sent is this create's own (`adopted: false`); an older one is treated as a refusal. With
+ *   nothing there the create is sent again after a back-off (`createRetryPolicy`: about 1, 2, 4, 8 s).
+ * So no retry or re-run ever makes two, and nothing is taken over silently.
  *
  * @throws ResourceError naming the object and the next step, with PingOne's error as `cause`.
  */
-export async function createOrAdopt<T>(
+export async function createOrAdopt<T extends Created>(
     steps: CreateOrAdoptSteps<T>,
     policy: typeof createRetryPolicy = createRetryPolicy,
 ): Promise<{ object: T; adopted: boolean }> {
     for (let attempt = 1; ; attempt++) {
+        const sentAt = Date.now();
         try {
             return { object: await steps.create(), adopted: false };
         } catch (error) {
@@ -43,8 +65,9 @@ export async function createOrAdopt<T>(
             if (ambiguous || exists) {
                 const found = await steps.find();
                 if (found !== undefined) {
-                    if (exists) logInfo(`${steps.what} already exists in PingOne: adopted.`);
-                    return { object: found, adopted: exists };
+                    const made = Date.parse(found.createdAt ?? "");
+                    if (ambiguous && !(made < sentAt - clockSkewMs)) return { object: found, adopted: false };
+                    return { object: adoptOrRefuse(steps, found, error), adopted: true };
                 }
                 if (ambiguous && attempt < policy.maxAttempts) {
                     await sleep(backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs));
@@ -64,4 +87,22 @@ export async function createOrAdopt<T>(
             });
         }
     }
+}
+
+function adoptOrRefuse<T extends Created>(steps: CreateOrAdoptSteps<T>, found: T, cause: unknown): T {
+    const which = `${steps.what} (id ${found.id}${found.createdAt ? `, created ${found.createdAt}` : ""})`;
+    if (!steps.adopt) {
+        throw new ResourceError(
+            `${which} already exists in PingOne and this stack did not create it, so it will not take it over. If it is ` +
+                `yours to manage here (made by hand, or by a run of this stack that died before saving its state), set ` +
+                `adopt: true on the resource (adoptExisting: true on a fleet, pingone-oath:adoptExisting for the root ` +
+                `project) and run again: an adopted object is never revoked or deleted by the stack. Otherwise use another ` +
+                `serial, or remove it from the stack that owns it.`,
+            { cause },
+        );
+    }
+    logWarn(
+        `${which} already existed in PingOne: adopted (adopt: true). This stack will leave it in PingOne on destroy.`,
+    );
+    return found;
 }

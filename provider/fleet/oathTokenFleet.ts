@@ -25,6 +25,12 @@ export interface OathTokenFleetArgs {
     assignments?: Assignment[];
     /** Activate the paired devices with codes computed from the seeds (default true). */
     activate?: boolean;
+    /**
+     * Take over tokens and devices PingOne already holds for these serials (default false: each is an
+     * error naming it, since a stack owns only what it created). Adopted objects are never revoked or
+     * deleted by the stack. For a roll-out re-run after a run that died before saving its state.
+     */
+    adoptExisting?: boolean;
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -122,6 +128,7 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                     hashAlgorithm: seed.hashAlgorithm,
                     counter: seed.type === "HOTP" ? (seed.counter ?? 0) : undefined,
                     timeStep: seed.type === "TOTP" ? (seed.timeStep ?? 30) : undefined,
+                    adopt: args.adoptExisting,
                     connection: args.connection,
                 },
                 child,
@@ -137,6 +144,7 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                     username: user.userId ? undefined : user.username,
                     // From the token's output, so pairing waits for the inventory entry.
                     serialNumber: token.serialNumber,
+                    adopt: args.adoptExisting,
                     connection: args.connection,
                 },
                 child,

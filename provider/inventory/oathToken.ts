@@ -21,6 +21,11 @@ export interface OathTokenArgs {
     counter?: pulumi.Input<number>;
     /** TOTP: 30 (default) or 60 seconds. */
     timeStep?: pulumi.Input<TimeStep>;
+    /**
+     * Take over a token PingOne already holds with this serial (default false: that is an error naming it).
+     * An adopted token is never revoked by the stack.
+     */
+    adopt?: pulumi.Input<boolean>;
     /** How to reach PingOne; see `OathTokenActivationArgs.connection`. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -72,6 +77,7 @@ export class OathToken extends ModuleBackedResource {
             hashAlgorithm: args.hashAlgorithm,
             counter: args.counter,
             timeStep: args.timeStep,
+            adopt: args.adopt,
             connection: args.connection === undefined ? undefined : pulumi.secret(args.connection),
             drift: undefined,
             adopted: undefined,

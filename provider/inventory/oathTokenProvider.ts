@@ -8,6 +8,12 @@ import { logInfo } from "../providerHost";
 /** Inputs as the provider receives them: the token model (defaults filled in), where, and how to connect. */
 export interface OathTokenInputs extends OathTokenSpec {
     environmentId: string;
+    /**
+     * Take over an object PingOne already holds for this serial (made by hand, by another tool, or by a run
+     * of this stack that died before saving its state). Default false: such an object is an error, since a
+     * stack owns only what it created. An adopted object is never revoked or deleted by the stack.
+     */
+    adopt?: boolean;
     connection?: ConnectionSettings;
 }
 
@@ -16,7 +22,7 @@ export interface OathTokenOutputs extends OathTokenSpec {
     environmentId: string;
     /** TOTP drift in time steps, as PingOne last reported it. */
     drift?: number;
-    /** The token already existed in PingOne and was adopted. */
+    /** The token already existed in PingOne and was adopted: the stack leaves it there on destroy. */
     adopted: boolean;
     connection?: ConnectionSettings;
 }
@@ -35,6 +41,7 @@ export const oathTokenProvider = defineProvider<OathTokenInputs, OathTokenOutput
     check(raw, checker) {
         checker.pingOneId("environmentId", "PingOne environment id");
         checker.oathToken("", true);
+        checker.boolean("adopt");
         checker.connection();
         // The checks above vouch for the shape (at preview some values may still be unknown).
         return withOathTokenDefaults(raw as unknown as OathTokenInputs);
@@ -55,6 +62,7 @@ export const oathTokenProvider = defineProvider<OathTokenInputs, OathTokenOutput
             what: `OATH token ${inputs.serialNumber}`,
             create: () => client.createOathToken(inputs.environmentId, body),
             find: () => client.findOathTokenBySerial(inputs.environmentId, inputs.serialNumber),
+            adopt: inputs.adopt === true,
         });
         return { id: object.id, outs: outputsOf(inputs, object, adopted) };
     },
@@ -64,6 +72,12 @@ export const oathTokenProvider = defineProvider<OathTokenInputs, OathTokenOutput
     describe: (id, state) => `OATH token ${state.serialNumber} (${id})`,
 
     async delete(client, id, state) {
+        if (state.adopted) {
+            logInfo(
+                `OATH token ${state.serialNumber} (${id}) was adopted, not created by this stack: left in PingOne.`,
+            );
+            return;
+        }
         const deleted = await (await client()).deleteOathToken(state.environmentId, id);
         logInfo(
             deleted

@@ -12,6 +12,11 @@ export interface OathTokenDeviceArgs {
     username?: pulumi.Input<string>;
     /** Serial of a token in the environment's OATH inventory (see `OathToken`). */
     serialNumber: pulumi.Input<string>;
+    /**
+     * Take over a device the user already has for this serial (default false: that is an error naming it).
+     * An adopted device is never deleted by the stack.
+     */
+    adopt?: pulumi.Input<boolean>;
     /** How to reach PingOne; see `OathTokenActivationArgs.connection`. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -55,6 +60,7 @@ export class OathTokenDevice extends ModuleBackedResource {
             userId: args.userId,
             username: args.username,
             serialNumber: args.serialNumber,
+            adopt: args.adopt,
             connection: args.connection === undefined ? undefined : pulumi.secret(args.connection),
             deviceId: undefined,
             status: undefined,

@@ -14,6 +14,12 @@ export interface OathTokenDeviceInputs {
     userId?: string;
     username?: string;
     serialNumber: string;
+    /**
+     * Take over an object PingOne already holds for this serial (made by hand, by another tool, or by a run
+     * of this stack that died before saving its state). Default false: such an object is an error, since a
+     * stack owns only what it created. An adopted object is never revoked or deleted by the stack.
+     */
+    adopt?: boolean;
     connection?: ConnectionSettings;
 }
 
@@ -24,7 +30,7 @@ export interface OathTokenDeviceOutputs {
     serialNumber: string;
     deviceId: string;
     status: string;
-    /** The device already existed and was adopted. */
+    /** The device already existed and was adopted: the stack leaves it in PingOne on destroy. */
     adopted: boolean;
     connection?: ConnectionSettings;
 }
@@ -55,6 +61,7 @@ export const oathTokenDeviceProvider = defineProvider<OathTokenDeviceInputs, Oat
                 "serialNumber is required: 1 to 50 letters and digits, the serial of a token in the environment's OATH inventory.",
             );
         }
+        checker.boolean("adopt");
         checker.connection();
         // The checks above vouch for the shape (at preview some values may still be unknown).
         return raw as unknown as OathTokenDeviceInputs;
@@ -71,6 +78,7 @@ export const oathTokenDeviceProvider = defineProvider<OathTokenDeviceInputs, Oat
             create: () => client.createOathTokenDevice(inputs.environmentId, userId, inputs.serialNumber),
             find: async () => findPaired(await client.listDevices(inputs.environmentId, userId), inputs.serialNumber),
             explain: (error) => explainPairingError(error, inputs.serialNumber, who),
+            adopt: inputs.adopt === true,
         });
         return { id: object.id, outs: outputsOf(inputs, userId, object, adopted) };
     },
@@ -80,6 +88,12 @@ export const oathTokenDeviceProvider = defineProvider<OathTokenDeviceInputs, Oat
     describe: (id, state) => `Device ${id} (token ${state.serialNumber}) of user ${state.username ?? state.userId}`,
 
     async delete(client, id, state) {
+        if (state.adopted) {
+            logInfo(
+                `Device ${id} (token ${state.serialNumber}) of user ${state.userId} was adopted, not created by this stack: left in PingOne.`,
+            );
+            return;
+        }
         const deleted = await (await client()).deleteDevice(state.environmentId, state.userId, id);
         logInfo(
             deleted

@@ -98,6 +98,40 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
         assert.ok(!text.includes(clientSecret));
     });
 
+    it("a second stack of the same program takes over nothing of the first's, and its destroy deletes nothing", async () => {
+        // The first test left tokens.length - 1 rows provisioned by stack "dev".
+        writeFiles(tokens.length - 1);
+        const before = {
+            tokens: tokens.map((t) => emulator.getToken(environmentId, t.serialNumber)?.id),
+            devices: emulator.listDevices(environmentId).length,
+        };
+        const { stack } = await openLocalStack({
+            name: "e2e-fleet-second",
+            stackName: "ci-ephemeral",
+            fresh: true,
+            program: () => main(),
+            config: {
+                ...connectionConfig(),
+                "pingone-oath:seedFile": { value: seedFile },
+                "pingone-oath:assignmentsFile": { value: assignmentsFile },
+            },
+            envVars: { PULUMI_CONTINUE_ON_ERROR: "true" },
+        });
+        let log = "";
+        await assert.rejects(
+            stack.up({ onOutput: (line) => (log += line) }),
+            /already exists in PingOne and this stack did not create it/,
+        );
+        assert.match(log, /set adopt: true/);
+        await stack.destroy();
+        assert.deepEqual(
+            tokens.map((t) => emulator.getToken(environmentId, t.serialNumber)?.id),
+            before.tokens,
+        );
+        assert.equal(emulator.listDevices(environmentId).length, before.devices);
+        assert.ok(emulator.listDevices(environmentId).every((d) => d.status === "ACTIVE"));
+    });
+
     it("refuses to roll the demo seed file out when real credentials are set, however the file was named", async () => {
         // By default (Pulumi.yaml's default), and named explicitly in stack config: the content decides.
         for (const seedFile of [undefined, "examples/data/demo-seeds.csv"]) {

@@ -12,9 +12,11 @@ const exists = () =>
         code: "INVALID_DATA",
         details: [{ code: "UNIQUENESS_VIOLATION" }],
     });
+const now = () => new Date().toISOString();
+const anHourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 
-describe("createOrAdopt: create first, look on a refusal or an unclear answer, never two", () => {
-    it("a lost answer whose create did happen: found on the look, not adopted (this run made it), one create", async () => {
+describe("createOrAdopt: create first, look on a refusal or an unclear answer, never two, never a silent takeover", () => {
+    it("a lost answer whose create did happen: found on the look, made just now, so ours (not adopted); one create", async () => {
         let creates = 0;
         const result = await createOrAdopt(
             {
@@ -23,12 +25,28 @@ describe("createOrAdopt: create first, look on a refusal or an unclear answer, n
                     creates++;
                     throw lost();
                 },
-                find: async () => ({ id: "t1" }),
+                find: async () => ({ id: "t1", createdAt: now() }),
+                adopt: false,
             },
             policy,
         );
-        assert.deepEqual(result, { object: { id: "t1" }, adopted: false });
+        assert.deepEqual(result, { object: { id: "t1", createdAt: result.object.createdAt }, adopted: false });
         assert.equal(creates, 1);
+    });
+
+    it("a lost answer, and what is there was made an hour ago: not ours, so refused without adopt", async () => {
+        await assert.rejects(
+            createOrAdopt(
+                {
+                    what: "OATH token T1B",
+                    create: async () => Promise.reject(lost()),
+                    find: async () => ({ id: "t1b", createdAt: anHourAgo() }),
+                    adopt: false,
+                },
+                policy,
+            ),
+            /OATH token T1B \(id t1b, created .*\) already exists in PingOne and this stack did not create it/,
+        );
     });
 
     it("unclear answers in a burst: sends again after a growing back-off until PingOne answers", async () => {
@@ -42,6 +60,7 @@ describe("createOrAdopt: create first, look on a refusal or an unclear answer, n
                     return { id: "t2" };
                 },
                 find: async () => undefined,
+                adopt: false,
             },
             policy,
         );
@@ -62,6 +81,7 @@ describe("createOrAdopt: create first, look on a refusal or an unclear answer, n
                         throw lost();
                     },
                     find: async () => undefined,
+                    adopt: false,
                 },
                 policy,
             ),
@@ -78,12 +98,36 @@ describe("createOrAdopt: create first, look on a refusal or an unclear answer, n
         assert.equal(creates, 5);
     });
 
-    it("PingOne's uniqueness refusal: adopts what is there; a refusal with nothing there is explained with the request id", async () => {
+    it("PingOne's uniqueness refusal: an error naming the object and how to adopt it, unless adopt is set", async () => {
+        await assert.rejects(
+            createOrAdopt(
+                {
+                    what: "OATH token T4",
+                    create: async () => Promise.reject(exists()),
+                    find: async () => ({ id: "t4" }),
+                    adopt: false,
+                },
+                policy,
+            ),
+            (error: unknown) => {
+                assert.ok(error instanceof ResourceError);
+                assert.match(
+                    error.message,
+                    /OATH token T4 \(id t4\) already exists in PingOne and this stack did not create it/,
+                );
+                assert.match(error.message, /set adopt: true .* never revoked or deleted by the stack/);
+                assert.match(error.message, /PingOne request id 4f1d3a52-7b6c-4d8e-9f0a-1b2c3d4e5f60/);
+                return true;
+            },
+        );
         const adopted = await createOrAdopt(
-            { what: "T4", create: async () => Promise.reject(exists()), find: async () => ({ id: "t4" }) },
+            { what: "T4", create: async () => Promise.reject(exists()), find: async () => ({ id: "t4" }), adopt: true },
             policy,
         );
         assert.deepEqual(adopted, { object: { id: "t4" }, adopted: true });
+    });
+
+    it("a refusal with nothing there is explained by the resource, with the request id", async () => {
         await assert.rejects(
             createOrAdopt(
                 {
@@ -91,6 +135,7 @@ describe("createOrAdopt: create first, look on a refusal or an unclear answer, n
                     create: async () => Promise.reject(exists()),
                     find: async () => undefined,
                     explain: () => "Cannot pair token T5 with user alice: the token is already paired elsewhere.",
+                    adopt: true,
                 },
                 policy,
             ),

@@ -31,15 +31,23 @@ describe("OathToken provider against the emulator", () => {
         assert.equal(created.outs?.secret, rfcSecretHex, "kept for diffs, stored encrypted");
     });
 
-    it("adopts a token that already exists, and one whose create answer was lost", async () => {
+    it("takes over a token that already exists only when asked, and then never revokes it; owns one whose create answer was lost", async () => {
         const existing = token();
         s.emulator.addToken(s.environmentId, {
             serialNumber: existing.serialNumber,
             secret: rfcSecretHex,
             type: "HOTP",
         });
-        const adopted = await oathTokenProvider.create(existing);
+        await assert.rejects(
+            oathTokenProvider.create(existing),
+            new RegExp(
+                `OATH token ${existing.serialNumber} .* already exists in PingOne and this stack did not create it.*adopt: true`,
+            ),
+        );
+        const adopted = await oathTokenProvider.create({ ...existing, adopt: true });
         assert.equal(adopted.outs?.adopted, true);
+        await oathTokenProvider.delete!(adopted.id, adopted.outs!);
+        assert.ok(s.emulator.getToken(s.environmentId, existing.serialNumber), "an adopted token stays in PingOne");
 
         const lost = token();
         s.emulator.clearRequests();

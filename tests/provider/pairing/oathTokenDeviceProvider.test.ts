@@ -14,7 +14,10 @@ describe("OathTokenDevice provider against the emulator", () => {
         await oathTokenProvider.create(inputs);
         return inputs.serialNumber;
     }
-    const device = (serialNumber: string, user: { userId?: string; username?: string }): OathTokenDeviceInputs => ({
+    const device = (
+        serialNumber: string,
+        user: { userId?: string; username?: string; adopt?: boolean },
+    ): OathTokenDeviceInputs => ({
         environmentId: s.environmentId,
         serialNumber,
         connection: s.connection,
@@ -37,15 +40,23 @@ describe("OathTokenDevice provider against the emulator", () => {
         );
     });
 
-    it("never leaves two devices: lost answers and re-runs adopt the one PingOne holds", async () => {
+    it("never leaves two devices: a lost answer finds its own device; another run's device is adopted only when asked", async () => {
         const carol = s.emulator.addUser(s.environmentId, { username: "carol" });
         const serialNumber = await inventory();
         s.emulator.failNext({ method: "POST", path: `/users/${carol.id}/devices` }, { drop: "after-handling" });
         const first = await oathTokenDeviceProvider.create(device(serialNumber, { userId: carol.id }));
-        const rerun = await oathTokenDeviceProvider.create(device(serialNumber, { userId: carol.id }));
+        assert.equal(first.outs?.adopted, false, "made by this create, whose answer was lost");
+        // A run that lost its state (or another stack) meets the device: an error, unless adopt is set.
+        await assert.rejects(
+            oathTokenDeviceProvider.create(device(serialNumber, { userId: carol.id })),
+            /already exists in PingOne and this stack did not create it/,
+        );
+        const rerun = await oathTokenDeviceProvider.create(device(serialNumber, { userId: carol.id, adopt: true }));
         assert.equal(rerun.id, first.id);
         assert.equal(rerun.outs?.adopted, true);
         assert.equal(s.emulator.listDevices(s.environmentId, carol.id).length, 1);
+        await oathTokenDeviceProvider.delete!(rerun.id, rerun.outs!);
+        assert.equal(s.emulator.listDevices(s.environmentId, carol.id).length, 1, "an adopted device stays");
     });
 
     it("explains the device limit, an unknown serial, a token paired elsewhere and an unknown user", async () => {
