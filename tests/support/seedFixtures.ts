@@ -24,7 +24,10 @@ const SHARED_FIXTURES = path.resolve(process.env.SHARED_FIXTURES ?? path.join(RE
 export const describeWithSharedFixtures: Mocha.SuiteFunction | Mocha.PendingSuiteFunction =
     existsSync(SHARED_FIXTURES) || process.env.CI ? describe : describe.skip;
 if (!existsSync(SHARED_FIXTURES) && !process.env.CI) {
-    console.log(`    skipping the suites that read ${SHARED_FIXTURES} (not found; set SHARED_FIXTURES to its path)`);
+    const notice = `    skipped the suites that read ${SHARED_FIXTURES} (not found; set SHARED_FIXTURES to its path)`;
+    console.log(notice);
+    // Said again at the end, next to mocha's "pending" count, where a reader looks.
+    after(() => console.log(`\n${notice}`));
 }
 
 export function fixturePath(...parts: string[]): string {
