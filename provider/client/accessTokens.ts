@@ -4,7 +4,13 @@ import { type ClientOptions } from "./clientOptions";
 import { type Credentials } from "./connection";
 import { ConnectionSettingsError } from "./errors";
 import { type RequestPacer } from "./requestPacer";
-import { type AttemptOutcome, describeNetworkError, parseRetryAfter, runWithRetries } from "./retry";
+import {
+    type AttemptOutcome,
+    describeNetworkError,
+    parseRetryAfter,
+    rateLimitedOutcome,
+    runWithRetries,
+} from "./retry";
 
 /** Hands out a valid access token; all callers of one process share it. */
 export interface AccessTokenSource {
@@ -98,14 +104,13 @@ class ClientCredentialsTokenSource implements AccessTokenSource {
                     .filter(Boolean)
                     .join(": ");
                 if (response.status === 429) {
-                    const wait = parseRetryAfter(response.headers.get("retry-after")) ?? 1000;
-                    // Never pause everyone longer than a request may wait in all (runWithRetries then gives up).
-                    this.pacer.onRateLimited(Math.min(wait, this.options.maxRetryTimeMs));
-                    return {
-                        kind: "retry",
-                        afterMs: wait,
-                        error: new PingOneOathError(`PingOne token endpoint rate-limited the request (429).`),
-                    };
+                    return rateLimitedOutcome(
+                        "the token request",
+                        parseRetryAfter(response.headers.get("retry-after")),
+                        new PingOneOathError(`PingOne token endpoint rate-limited the request (429).`),
+                        this.pacer,
+                        this.options,
+                    );
                 }
                 if (response.status === 408 || response.status >= 500) {
                     return {

@@ -8,6 +8,7 @@ import {
     describeNetworkError,
     isConnectionRefused,
     parseRetryAfter,
+    rateLimitedOutcome,
     runWithRetries,
 } from "./retry";
 
@@ -89,27 +90,8 @@ export class PingOneHttpClient {
                 retryAfterMs === undefined ? undefined : retryAfterMs / 1000,
             );
             if (response.status === 429) {
-                // Rate-limited requests were not carried out, so even writes go again, after Retry-After,
-                // unless that is longer than the whole retry budget: then say so now rather than idle.
-                const wait = retryAfterMs ?? 1000;
-                if (wait > this.options.maxRetryTimeMs) {
-                    const budget = Math.round(this.options.maxRetryTimeMs / 1000);
-                    return {
-                        kind: "fail",
-                        error: new PingOneOathError(
-                            `PingOne rate-limited ${label} and asks to wait ${Math.round(wait / 1000)} s (Retry-After), more than the ` +
-                                `${budget} s retry budget: nothing was changed by this request. Run pulumi up again later, or raise ` +
-                                `pingone:maxRetryTimeMs (PINGONE_MAX_RETRY_TIME_MS).`,
-                            { cause: error },
-                        ),
-                    };
-                }
-                this.pacer.onRateLimited(wait);
-                if (wait >= 5000)
-                    this.log(
-                        `PingOne rate-limited ${label} (429): every request waits ${Math.round(wait / 1000)} s, as its Retry-After asks.`,
-                    );
-                return { kind: "retry", error, afterMs: wait };
+                // Not carried out, so even writes go again.
+                return rateLimitedOutcome(label, retryAfterMs, error, this.pacer, this.options, this.log);
             }
             if (response.status === 401 && !reauthenticated) {
                 // An expired or revoked token: renew it once; the request was not carried out.

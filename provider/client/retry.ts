@@ -1,6 +1,6 @@
 import { PingOneOathError } from "../errors";
 import { type ClientOptions } from "./clientOptions";
-import { sleep } from "./requestPacer";
+import { type RequestPacer, sleep } from "./requestPacer";
 
 /** What one attempt decided: a value, a retry after a wait, or a final error. */
 export type AttemptOutcome<T> =
@@ -42,6 +42,39 @@ export class RetriesExhaustedError extends PingOneOathError {
             },
         );
     }
+}
+
+/**
+ * The rule for a 429, the same for API calls and token requests: the request was not carried out, so it
+ * goes again after Retry-After (default 1 s), and every caller of the pacer waits with it; unless that is
+ * longer than the whole retry budget, which fails at once rather than idle (and pauses nobody).
+ */
+export function rateLimitedOutcome<T>(
+    label: string,
+    waitMs: number | undefined,
+    error: Error,
+    pacer: RequestPacer,
+    options: Pick<ClientOptions, "maxRetryTimeMs">,
+    log: (message: string) => void = () => undefined,
+): AttemptOutcome<T> {
+    const wait = waitMs ?? 1000;
+    if (wait > options.maxRetryTimeMs) {
+        return {
+            kind: "fail",
+            error: new PingOneOathError(
+                `PingOne rate-limited ${label} and asks to wait ${Math.round(wait / 1000)} s (Retry-After), more than the ` +
+                    `${Math.round(options.maxRetryTimeMs / 1000)} s retry budget: nothing was changed by this request. Run ` +
+                    `pulumi up again later, or raise pingone:maxRetryTimeMs (PINGONE_MAX_RETRY_TIME_MS).`,
+                { cause: error },
+            ),
+        };
+    }
+    pacer.onRateLimited(wait);
+    if (wait >= 5000)
+        log(
+            `PingOne rate-limited ${label} (429): every request waits ${Math.round(wait / 1000)} s, as its Retry-After asks.`,
+        );
+    return { kind: "retry", error, afterMs: wait };
 }
 
 /** Exponential back-off with "equal jitter": half fixed, half random, so callers spread out. */
