@@ -1,3 +1,4 @@
+import { withOathTokenDefaults } from "../model/oathToken";
 import * as pulumi from "@pulumi/pulumi";
 import { OathTokenActivation } from "../activation/oathTokenActivation";
 import { type ConnectionArgs } from "../dynamic/moduleBackedResource";
@@ -117,6 +118,8 @@ export class OathTokenFleet extends pulumi.ComponentResource {
         const rows: pulumi.Output<FleetDevice>[] = [];
         for (const seed of args.tokens) {
             const serial = seed.serialNumber;
+            // A counter for HOTP, a time step for TOTP: PingOne's defaults where the file said nothing.
+            const filled = withOathTokenDefaults(seed);
             const token = new OathToken(
                 `${name}-${serial}`,
                 {
@@ -126,8 +129,8 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                     type: seed.type,
                     otpLength: seed.otpLength,
                     hashAlgorithm: seed.hashAlgorithm,
-                    counter: seed.type === "HOTP" ? (seed.counter ?? 0) : undefined,
-                    timeStep: seed.type === "TOTP" ? (seed.timeStep ?? 30) : undefined,
+                    counter: filled.counter,
+                    timeStep: filled.timeStep,
                     adopt: args.adoptExisting,
                     connection: args.connection,
                 },

@@ -2,7 +2,7 @@ import { type ConnectionSettings } from "../client/connection";
 import { type OathTokenCreate, type PingOneOathToken } from "../client/types";
 import { createOrAdopt } from "../dynamic/createOrAdopt";
 import { defineProvider } from "../dynamic/defineProvider";
-import { type OathTokenSpec, withOathTokenDefaults } from "../model/oathToken";
+import { oathTokenDefaults, type OathTokenSpec, withOathTokenDefaults } from "../model/oathToken";
 import { logInfo } from "../providerHost";
 
 /** Inputs as the provider receives them: the token model (defaults filled in), where, and how to connect. */
@@ -55,8 +55,8 @@ export const oathTokenProvider = defineProvider<OathTokenInputs, OathTokenOutput
             otpLength: inputs.otpLength,
             hashAlgorithm: inputs.hashAlgorithm,
             ...(inputs.type === "HOTP"
-                ? { hotp: { counter: inputs.counter ?? 0 } }
-                : { totp: { timeStep: inputs.timeStep ?? 30 } }),
+                ? { hotp: { counter: inputs.counter ?? oathTokenDefaults.counter } }
+                : { totp: { timeStep: inputs.timeStep ?? oathTokenDefaults.timeStep } }),
         };
         const { object, adopted } = await createOrAdopt({
             what: `OATH token ${inputs.serialNumber}`,

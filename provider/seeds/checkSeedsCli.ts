@@ -5,6 +5,7 @@
 // only from environment variables (never argv, which `ps` and shell history show), and exits
 // 1 when any token or assignment was refused, 2 when the file or the command line is unusable.
 
+import { withOathTokenDefaults } from "../model/oathToken";
 import { parseArgs } from "node:util";
 import { loadAssignmentsFile } from "./assignments";
 import { SEED_FILE_FORMATS, loadSeedFile, type SeedFileFormat, type SeedFileOptions } from "./loadSeedFile";
@@ -154,7 +155,8 @@ export function main(argv: string[], io: Partial<CliIo> = {}): number {
     const rows = tokens.map((token) => {
         const assignment = assigned.get(token.serialNumber);
         const user = assignment?.username ?? assignment?.userId ?? token.assignedTo?.username ?? "-";
-        const position = token.type === "HOTP" ? `counter ${token.counter ?? 0}` : `step ${token.timeStep ?? 30}s`;
+        const { counter, timeStep } = withOathTokenDefaults(token);
+        const position = token.type === "HOTP" ? `counter ${counter}` : `step ${timeStep}s`;
         const where =
             token.location.line !== undefined
                 ? `line ${token.location.line}`

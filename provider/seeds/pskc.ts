@@ -21,7 +21,7 @@
 // - Counter is read for HOTP only, TimeInterval for TOTP only; Time and TimeDrift are ignored
 //   (PingOne has nowhere to put them).
 
-import type { OathHashAlgorithm, OathTokenType } from "../model/oathToken";
+import { oathTokenDefaults, type OathHashAlgorithm, type OathTokenType } from "../model/oathToken";
 import {
     PskcDecryptor,
     algorithmName,
@@ -632,9 +632,13 @@ function suiteHash(suite: string): OathHashAlgorithm | undefined {
 function fingerprint(record: KeyRecord, defaults: ResolvedDefaults): string {
     const d = record.draft;
     const type = d.type ?? defaults.type ?? "HOTP";
-    const position = type === "HOTP" ? (d.counter ?? defaults.counter ?? 0) : (d.timeStep ?? defaults.timeStep ?? 30);
-    const digits = d.otpLength ?? defaults.otpLength ?? 6;
-    return JSON.stringify([type, d.secret, digits, d.hashAlgorithm ?? defaults.hashAlgorithm ?? "HmacSHA1", position]);
+    const position =
+        type === "HOTP"
+            ? (d.counter ?? defaults.counter ?? oathTokenDefaults.counter)
+            : (d.timeStep ?? defaults.timeStep ?? oathTokenDefaults.timeStep);
+    const digits = d.otpLength ?? defaults.otpLength ?? oathTokenDefaults.otpLength;
+    const hash = d.hashAlgorithm ?? defaults.hashAlgorithm ?? oathTokenDefaults.hashAlgorithm;
+    return JSON.stringify([type, d.secret, digits, hash, position]);
 }
 
 /**

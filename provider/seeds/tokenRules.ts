@@ -247,7 +247,7 @@ export class TokenCollector {
             hashAlgorithm,
             location,
         };
-        if (type === "HOTP") token.counter = counter ?? 0;
+        if (type === "HOTP") token.counter = counter ?? oathTokenDefaults.counter;
         else token.timeStep = timeStep as 30 | 60;
         if (draft.manufacturer) token.manufacturer = draft.manufacturer;
         if (draft.model) token.model = draft.model;
