@@ -35,14 +35,14 @@ export async function openFleetStack(
     logDir: string,
 ): Promise<FleetStack> {
     const program = async () => {
-        const fleet = OathTokenFleet.fromFiles("bench", {
+        const fleet = new OathTokenFleet("bench", {
             environmentId: tenant.environmentId,
             seedFile: files.seedFile,
             assignmentsFile: files.assignmentsFile,
             connection: tenant.connection,
         });
         return {
-            tokens: Object.keys(fleet.tokens).length,
+            batches: Object.keys(fleet.batches).length,
             active: fleet.summary.apply((rows) => rows.filter((r) => r.status === "ACTIVE").length),
         };
     };

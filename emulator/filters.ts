@@ -43,3 +43,20 @@ export function parseLimit(query: URLSearchParams): number | undefined {
     }
     return limit;
 }
+
+/** The `cursor` query parameter of a next link (see render.renderCollection): the offset it encodes, 0 when absent. */
+export function parseCursor(query: URLSearchParams): number {
+    const raw = query.get("cursor");
+    if (raw === null) return 0;
+    const match = /^offset:(\d{1,9})$/.exec(Buffer.from(raw, "base64url").toString("utf8"));
+    if (!match) {
+        throw invalidData(
+            detail(
+                "INVALID_VALUE",
+                "cursor is not one this collection handed out (use the next link as given)",
+                "cursor",
+            ),
+        );
+    }
+    return Number(match[1]);
+}

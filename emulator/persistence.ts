@@ -62,6 +62,10 @@ export function readStateFile(file: string): EnvironmentSnapshot[] | undefined {
                 `has an environment entry without id, maxAllowedDevices, clients, users, tokens or devices`,
             );
         }
+        // Optional: files written before OATH jobs were emulated have none.
+        if (env.oathJobs !== undefined && !Array.isArray(env.oathJobs)) {
+            throw new EmulatorStateFileError(file, `has an environment entry whose oathJobs is not a list`);
+        }
     }
     return parsed.environments;
 }

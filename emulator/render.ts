@@ -1,6 +1,6 @@
 // Turns internal records into the JSON PingOne returns. Secrets and OTP bookkeeping stay inside.
-import type { DeviceRecord, EnvironmentState, OathTokenRecord, UserRecord } from "./store";
-import type { DeviceJson, OathTokenJson, UserJson } from "./types";
+import type { DeviceRecord, EnvironmentState, OathJobRecord, OathTokenRecord, UserRecord } from "./store";
+import type { DeviceJson, Link, OathJobJson, OathTokenJson, UserJson } from "./types";
 
 export function renderUser(apiUrl: string, env: EnvironmentState, user: UserRecord): UserJson {
     return {
@@ -52,18 +52,67 @@ export function renderToken(apiUrl: string, env: EnvironmentState, token: OathTo
     return json;
 }
 
-/** PingOne's collection envelope: items under _embedded, count = all matches, size = this page. */
+/** Where a page starts, and the request's other query parameters (kept in the paging links). */
+export interface PageRequest {
+    /** Items skipped (decoded from the `cursor` query parameter; see filters.parseCursor). */
+    offset: number;
+    /** The request's query; its `limit` and `cursor` are replaced in the links. */
+    query: URLSearchParams;
+}
+
+/**
+ * PingOne's collection envelope: items under _embedded, count = all matches, size = this page.
+ * With `paging` it pages the way "Paging and ordering collections" describes: `limit` items from the
+ * cursor, and a `_links.next` (same query, new `cursor`) while items remain.
+ */
 export function renderCollection<T>(
     selfHref: string,
     key: string,
     all: T[],
     limit: number | undefined,
+    paging?: PageRequest,
 ): {
-    _links: { self: { href: string } };
+    _links: { self: Link; next?: Link };
     _embedded: Record<string, T[]>;
     count: number;
     size: number;
 } {
-    const page = limit === undefined ? all : all.slice(0, limit);
-    return { _links: { self: { href: selfHref } }, _embedded: { [key]: page }, count: all.length, size: page.length };
+    const offset = paging?.offset ?? 0;
+    const end = limit === undefined ? all.length : offset + limit;
+    const page = all.slice(offset, end);
+    const links: { self: Link; next?: Link } = { self: { href: selfHref } };
+    if (paging && limit !== undefined && end < all.length) {
+        const next = new URLSearchParams(paging.query);
+        next.set("limit", String(limit));
+        next.set("cursor", encodeCursor(end));
+        links.next = { href: `${selfHref}?${next}` };
+    }
+    return { _links: links, _embedded: { [key]: page }, count: all.length, size: page.length };
+}
+
+/** An opaque, URL-safe cursor (the docs promise no more). The emulator's is the offset of the next item. */
+function encodeCursor(offset: number): string {
+    return Buffer.from(`offset:${offset}`).toString("base64url");
+}
+
+/** A job as the API shows it: IN_PROGRESS without a result until `finished`, then its outcome and result. */
+export function renderOathJob(
+    apiUrl: string,
+    env: EnvironmentState,
+    job: OathJobRecord,
+    finished: boolean,
+): OathJobJson {
+    const json: OathJobJson = {
+        id: job.id,
+        environment: { id: env.id },
+        type: job.type,
+        status: finished ? job.outcome : "IN_PROGRESS",
+        createdAt: job.createdAt,
+        _links: { self: { href: `${apiUrl}/environments/${env.id}/oathJobs/${job.id}` } },
+    };
+    if (finished) {
+        if (job.reason !== undefined) json.reason = job.reason;
+        json.result = structuredClone(job.result);
+    }
+    return json;
 }

@@ -25,10 +25,11 @@ import { renderDevice, renderToken, renderUser } from "./render";
 import { canonicalTarget, mediaTypeOf, Router, type ApiResponse, type RequestContext } from "./router";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerDeviceRoutes } from "./routes/devices";
+import { registerOathJobRoutes } from "./routes/oathJobs";
 import { registerOathTokenRoutes } from "./routes/oathTokens";
 import type { EmulatorServices } from "./routes/services";
 import { registerUserRoutes } from "./routes/users";
-import { Store, type EnvironmentState } from "./store";
+import { DEFAULT_OATH_TOKEN_LIMIT, Store, type EnvironmentState } from "./store";
 import type {
     DeviceJson,
     EmulatorOptions,
@@ -91,7 +92,7 @@ export class PingOneEmulator {
     /** Every request received, in the order they finished. */
     readonly requests: RequestLogEntry[] = [];
 
-    private readonly store = new Store();
+    private readonly store: Store;
     private readonly router = new Router();
     private readonly faults = new FaultInjector();
     private readonly accessTokens: AccessTokenRegistry;
@@ -115,11 +116,13 @@ export class PingOneEmulator {
         this.accessTokens = new AccessTokenRegistry(options.accessTokenTtlSeconds ?? 3600);
         this.setLatency(options.latencyMs ?? 0);
         this.setRateLimit(options.rateLimit ?? null);
+        this.store = new Store(nonNegativeInteger("oathTokenLimit", options.oathTokenLimit, DEFAULT_OATH_TOKEN_LIMIT));
 
         const services: EmulatorServices = {
             store: this.store,
             otp: this.otp,
             accessTokens: this.accessTokens,
+            oathJobDurationMs: nonNegativeInteger("oathJobDurationMs", options.oathJobDurationMs, 0),
             apiUrl: () => this.apiUrl,
             authUrl: () => this.authUrl,
         };
@@ -127,6 +130,7 @@ export class PingOneEmulator {
         registerUserRoutes(this.router, services);
         registerDeviceRoutes(this.router, services);
         registerOathTokenRoutes(this.router, services);
+        registerOathJobRoutes(this.router, services);
 
         this.server = createServer((req, res) => void this.onRequest(req, res));
         this.server.on("connection", (socket: Socket) => {

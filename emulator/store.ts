@@ -2,11 +2,13 @@
 // users, OATH token inventory and user devices. Records here are internal (they hold secrets and
 // OTP bookkeeping); render.ts turns them into the JSON the API returns.
 import { randomUUID } from "node:crypto";
-import { detail, invalidData, notFound, requestFailed } from "./errors";
+import { detail, invalidData, notFound, requestFailed, type ApiError } from "./errors";
 import type { NewOathToken } from "./oathTokenInput";
-import type { DeviceStatus, HashAlgorithm } from "./types";
+import type { DeviceStatus, HashAlgorithm, OathJobResultJson, OathJobType } from "./types";
 
 const DEFAULT_MAX_ALLOWED_DEVICES = 5;
+/** "The maximum number of OATH tokens you can have in a PingOne environment is 100,000." (OATH Tokens page) */
+export const DEFAULT_OATH_TOKEN_LIMIT = 100_000;
 
 export interface UserRecord {
     id: string;
@@ -54,6 +56,19 @@ export interface DeviceRecord {
     updatedAt: string;
 }
 
+/** A submitted `oathJobs` job. Its work is done at submission; it reads IN_PROGRESS until `completesAt`. */
+export interface OathJobRecord {
+    id: string;
+    type: OathJobType;
+    createdAt: string;
+    /** ISO time (real clock) from which the job reads `outcome` instead of IN_PROGRESS. */
+    completesAt: string;
+    outcome: "DONE" | "FAILED";
+    /** FAILED only. */
+    reason?: string;
+    result: OathJobResultJson;
+}
+
 export function timestamp(): string {
     return new Date().toISOString();
 }
@@ -67,6 +82,8 @@ export interface EnvironmentSnapshot {
     users: UserRecord[];
     tokens: OathTokenRecord[];
     devices: DeviceRecord[];
+    /** Absent in state files written before jobs were emulated. */
+    oathJobs?: OathJobRecord[];
 }
 
 export class EnvironmentState {
@@ -74,11 +91,14 @@ export class EnvironmentState {
     readonly users = new Map<string, UserRecord>();
     readonly tokens = new Map<string, OathTokenRecord>();
     readonly devices = new Map<string, DeviceRecord>();
+    readonly oathJobs = new Map<string, OathJobRecord>();
     createdAt = timestamp();
 
     constructor(
         readonly id: string,
         public maxAllowedDevices: number = DEFAULT_MAX_ALLOWED_DEVICES,
+        /** Emulator setting, not tenant state: not saved in the state file. */
+        public oathTokenLimit: number = DEFAULT_OATH_TOKEN_LIMIT,
     ) {}
 
     // ---- users ----
@@ -129,6 +149,7 @@ export class EnvironmentState {
                 ),
             );
         }
+        if (this.tokens.size >= this.oathTokenLimit) throw this.tokenLimitExceeded();
         if (this.tokens.has(id)) throw new Error(`OATH token id ${id} already exists in environment ${this.id}`);
         const now = timestamp();
         const base = {
@@ -146,6 +167,22 @@ export class EnvironmentState {
                 : { ...base, type: "TOTP", timeStep: input.timeStep, drift: 0, lastAcceptedStep: null };
         this.tokens.set(id, token);
         return token;
+    }
+
+    /**
+     * Over PingOne's cap of OATH tokens per environment. The docs give the cap, not the error; this is the
+     * answer PingOne gives for its other per-object cap (devices per user): 400 REQUEST_FAILED / LIMIT_EXCEEDED.
+     */
+    tokenLimitExceeded(): ApiError {
+        return requestFailed(
+            "The request could not be completed. The environment holds the maximum number of OATH tokens.",
+            detail(
+                "LIMIT_EXCEEDED",
+                `An environment can hold at most ${this.oathTokenLimit} OATH tokens; revoke some first`,
+                undefined,
+                { maximumValue: this.oathTokenLimit },
+            ),
+        );
     }
 
     /** Revoking a token unpairs it: its devices go too. */
@@ -228,6 +265,14 @@ export class EnvironmentState {
         this.devices.delete(deviceId);
     }
 
+    // ---- OATH jobs ----
+
+    oathJob(jobId: string): OathJobRecord {
+        const job = this.oathJobs.get(jobId);
+        if (!job) throw notFound(`OATH job ${jobId}`);
+        return job;
+    }
+
     snapshot(): EnvironmentSnapshot {
         return {
             id: this.id,
@@ -237,22 +282,26 @@ export class EnvironmentState {
             users: [...this.users.values()],
             tokens: [...this.tokens.values()],
             devices: [...this.devices.values()],
+            oathJobs: [...this.oathJobs.values()],
         };
     }
 
-    static restore(snapshot: EnvironmentSnapshot): EnvironmentState {
-        const env = new EnvironmentState(snapshot.id, snapshot.maxAllowedDevices);
+    static restore(snapshot: EnvironmentSnapshot, oathTokenLimit?: number): EnvironmentState {
+        const env = new EnvironmentState(snapshot.id, snapshot.maxAllowedDevices, oathTokenLimit);
         env.createdAt = snapshot.createdAt;
         for (const { clientId, clientSecret } of snapshot.clients) env.clients.set(clientId, clientSecret);
         for (const user of snapshot.users) env.users.set(user.id, { ...user });
         for (const token of snapshot.tokens) env.tokens.set(token.id, { ...token });
         for (const device of snapshot.devices) env.devices.set(device.id, { ...device });
+        for (const job of snapshot.oathJobs ?? []) env.oathJobs.set(job.id, structuredClone(job));
         return env;
     }
 }
 
 export class Store {
     private readonly environments = new Map<string, EnvironmentState>();
+
+    constructor(private readonly oathTokenLimit: number = DEFAULT_OATH_TOKEN_LIMIT) {}
 
     environment(envId: string): EnvironmentState {
         const env = this.environments.get(envId);
@@ -266,7 +315,7 @@ export class Store {
 
     addEnvironment(envId: string, maxAllowedDevices?: number): EnvironmentState {
         if (this.environments.has(envId)) throw new Error(`environment ${envId} already exists`);
-        const env = new EnvironmentState(envId, maxAllowedDevices);
+        const env = new EnvironmentState(envId, maxAllowedDevices, this.oathTokenLimit);
         this.environments.set(envId, env);
         return env;
     }
@@ -278,7 +327,8 @@ export class Store {
     /** Replaces every environment with the snapshot's. */
     restore(environments: EnvironmentSnapshot[]): void {
         this.environments.clear();
-        for (const snapshot of environments) this.environments.set(snapshot.id, EnvironmentState.restore(snapshot));
+        for (const snapshot of environments)
+            this.environments.set(snapshot.id, EnvironmentState.restore(snapshot, this.oathTokenLimit));
     }
 
     /** Client credentials are checked against the environment the token is requested from. */

@@ -43,6 +43,16 @@ export interface EmulatorOptions {
     stateFile?: string;
     /** Let the process exit while the server still listens (for a server embedded in a short-lived process). */
     unref?: boolean;
+    /**
+     * OATH tokens an environment may hold; a create over it answers 400 REQUEST_FAILED / LIMIT_EXCEEDED and
+     * a create job over it ends FAILED. Default 100,000 (PingOne's documented cap, "OATH Tokens" page).
+     */
+    oathTokenLimit?: number;
+    /**
+     * How long an `oathJobs` job reads IN_PROGRESS (real clock) before it reads DONE or FAILED. The work is
+     * done when the job is submitted; its `result` is shown once the job reads finished. Default 0.
+     */
+    oathJobDurationMs?: number;
 }
 
 export interface EmulatorSeed {
@@ -198,5 +208,62 @@ export interface OathTokenJson {
     devices: { id: string; user: { id: string } }[];
     createdAt: string;
     updatedAt: string;
+    _links: { self: Link };
+}
+
+// ---- OATH jobs ("Create multiple OATH tokens", "Revoke multiple OATH tokens",
+// "Check status of OATH token creation job" / "... revoke job" pages of PingOne's API reference) ----
+
+export type OathJobType = "CREATE_OATH_TOKENS" | "REVOKE_OATH_TOKENS";
+/** IN_PROGRESS until the job is done; then DONE, or FAILED with a `reason`. */
+export type OathJobStatus = "IN_PROGRESS" | "DONE" | "FAILED";
+
+/** A token of a create job whose serial already exists in the environment or earlier in the same job. */
+export interface OathJobDuplicateJson {
+    serialNumber: string;
+    /** Position in the job's `tokens` (0-based). Emulator's addition. */
+    index: number;
+    /** The token's `rowNumber`, when the job gave one (PingOne's seed-file row field). */
+    rowNumber?: number;
+}
+
+/** A token of a job that was not created / revoked, with what the single call would have answered. */
+export interface OathJobTokenErrorJson {
+    /** Position in the job's `tokens` or `tokenIds` (0-based). */
+    index: number;
+    /** Create jobs: the serial, when the token had a string one. */
+    serialNumber?: string;
+    /** Create jobs: the token's `rowNumber`, when given. */
+    rowNumber?: number;
+    /** Revoke jobs: the id asked for. */
+    tokenId?: string;
+    /** The P1Error code the single call would answer (INVALID_DATA, NOT_FOUND, REQUEST_FAILED, ...). */
+    code: string;
+    message: string;
+    details?: P1ErrorDetail[];
+}
+
+/**
+ * `result` of a finished job. `created` (create jobs) and `revoked` (revoke jobs) are the documented
+ * counts; `duplicates` is documented by name only ("information about the duplicate tokens"), so its
+ * entries' shape is the emulator's; `errors` is the emulator's own. Empty lists are left out.
+ */
+export interface OathJobResultJson {
+    created?: number;
+    revoked?: number;
+    duplicates?: OathJobDuplicateJson[];
+    errors?: OathJobTokenErrorJson[];
+}
+
+export interface OathJobJson {
+    id: string;
+    environment: { id: string };
+    type: OathJobType;
+    status: OathJobStatus;
+    createdAt: string;
+    /** FAILED only. */
+    reason?: string;
+    /** DONE (and FAILED) only: not shown while IN_PROGRESS. */
+    result?: OathJobResultJson;
     _links: { self: Link };
 }

@@ -25,9 +25,13 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
         projectDir,
         config.get("assignmentsFile") ?? "examples/data/demo-assignments.csv",
     );
+    // By reference: the program and the provider host each read the secret from stack config, so it is
+    // never a resource input.
+    const secretRef = (key: string) =>
+        pulumi.runtime.getConfig(`pingone-oath:${key}`) !== undefined ? { config: `pingone-oath:${key}` } : undefined;
     const seedFileOptions = {
-        passphrase: await unwrap(config.getSecret("seedPassphrase")),
-        preSharedKeyHex: await unwrap(config.getSecret("seedPreSharedKey")),
+        passphrase: secretRef("seedPassphrase"),
+        preSharedKey: secretRef("seedPreSharedKey"),
     };
 
     const setting = (key: string, variable: string) => pingone.get(key) ?? process.env[variable];
@@ -41,7 +45,12 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
     if (credentialsSet) {
         // Decided on the file's content, not on where its path came from: a public test secret never
         // reaches a real tenant, whatever config or default named the file.
-        const demo = loadSeedFile(seedFile, seedFileOptions).tokens.filter(
+        const secrets = {
+            passphrase: seedFileOptions.passphrase && pulumi.runtime.getConfig(seedFileOptions.passphrase.config),
+            preSharedKeyHex:
+                seedFileOptions.preSharedKey && pulumi.runtime.getConfig(seedFileOptions.preSharedKey.config),
+        };
+        const demo = loadSeedFile(seedFile, secrets).tokens.filter(
             (t) => t.secret.toLowerCase() === RFC_TEST_SECRET_HEX,
         );
         if (demo.length > 0) {
@@ -82,7 +91,7 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
     // A stack owns only what it created. The demo tenant holds FOB000004 already (uploaded "by hand"): the
     // demo adopts it on purpose, and leaves it in the tenant on destroy. With PingOne, adopting is opt-in.
     const adoptExisting = config.getBoolean("adoptExisting") ?? connection !== undefined;
-    const fleet = OathTokenFleet.fromFiles("tokens", {
+    const fleet = new OathTokenFleet("tokens", {
         environmentId,
         seedFile,
         seedFileOptions,
@@ -94,9 +103,4 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
         devices: fleet.summary,
         pingone: connection ? `embedded emulator (${connection.emulatorStateFile})` : "PingOne",
     };
-}
-
-function unwrap(value: pulumi.Output<string> | undefined): Promise<string | undefined> {
-    if (!value) return Promise.resolve(undefined);
-    return new Promise((resolve) => value.apply((v) => resolve(v)));
 }

@@ -21,13 +21,22 @@ export type { OathTokenDeviceInputs, OathTokenDeviceOutputs } from "./pairing/oa
 export {
     OathTokenFleet,
     type FleetDevice,
+    type FleetSeedFileOptions,
     type OathTokenFleetArgs,
-    type OathTokenFleetFileArgs,
 } from "./fleet/oathTokenFleet";
+export { OathTokenBatch, type OathTokenBatchArgs } from "./fleet/oathTokenBatch";
+export type {
+    BatchTokenInput,
+    BatchTokenState,
+    OathTokenBatchInputs,
+    OathTokenBatchOutputs,
+} from "./fleet/oathTokenBatchProvider";
+export type { SecretReference, SeedFileReference } from "./fleet/seedFileReference";
 export type { ConnectionArgs } from "./dynamic/moduleBackedResource";
 export type { ConnectionSettings } from "./client/connection";
 
 // The token model and its codes.
+export { oathTokenFingerprint } from "./model/oathToken";
 export type {
     OathHashAlgorithm,
     OathTokenParameters,

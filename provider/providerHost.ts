@@ -23,6 +23,11 @@ export function configureFromStack(request: pulumi.dynamic.ConfigureRequest): vo
     stackConfig = (key) => config.get(key);
 }
 
+/** A stack config value (`namespace:key`) as `configure` handed it over; undefined before configure. */
+export function stackConfigValue(key: string): string | undefined {
+    return stackConfig?.(key);
+}
+
 /**
  * A PingOne client for one resource: its `connection` input first, then stack config, then the
  * environment. Credentials are read here, when a method runs, never when the program is serialized.

@@ -1,8 +1,8 @@
-// The environment's OATH token inventory: create, read, find by serial, revoke, and resync with
+// The environment's OATH token inventory: create, read, list (paged) or find by serial, revoke, and resync with
 // two consecutive OTPs (also reachable under a user that owns a device paired to the token).
 import { invalidOtp } from "../activation";
 import { detail, invalidData, notFound } from "../errors";
-import { parseEqFilter, parseLimit } from "../filters";
+import { parseCursor, parseEqFilter, parseLimit } from "../filters";
 import { parseOathTokenInput } from "../oathTokenInput";
 import { renderCollection, renderToken } from "../render";
 import { jsonObjectBody, requireMediaType, type ApiResponse, type RequestContext, type Router } from "../router";
@@ -51,10 +51,12 @@ export function registerOathTokenRoutes(router: Router, services: EmulatorServic
         const env = services.store.environment(ctx.params.envId);
         const filter = parseEqFilter(ctx.query.get("filter"), ["serialNumber"]);
         const limit = parseLimit(ctx.query);
+        const offset = parseCursor(ctx.query);
         const serial = filter.get("serialNumber");
         const tokens = [...env.tokens.values()]
             .filter((t) => serial === undefined || t.serialNumber === serial)
             .map((t) => renderToken(services.apiUrl(), env, t));
+        // Without `limit` every match comes in one page (PingOne's own maximum page size here is not documented).
         return {
             status: 200,
             body: renderCollection(
@@ -62,6 +64,7 @@ export function registerOathTokenRoutes(router: Router, services: EmulatorServic
                 "oathTokens",
                 tokens,
                 limit,
+                { offset, query: ctx.query },
             ),
         };
     });

@@ -7,6 +7,8 @@ export interface EmulatorServices {
     store: Store;
     otp: OtpChecker;
     accessTokens: AccessTokenRegistry;
+    /** How long a submitted OATH job reads IN_PROGRESS (EmulatorOptions.oathJobDurationMs). */
+    oathJobDurationMs: number;
     /** e.g. http://127.0.0.1:PORT/v1 */
     apiUrl(): string;
     /** e.g. http://127.0.0.1:PORT */

@@ -9,20 +9,20 @@ import { OathTokenFleet } from "../../provider";
  * The codes are computed from the seeds at activation time: this proves possession of the seed file,
  * not of the physical tokens.
  */
-export default async function seedFile() {
+export default function seedFile() {
     const config = new pulumi.Config();
+    // Secrets by reference: the program and the provider host each read them from stack config, so they
+    // are never resource inputs.
     const secret = (key: string) =>
-        new Promise<string | undefined>((resolve) => {
-            const value = config.getSecret(key);
-            if (!value) resolve(undefined);
-            else value.apply(resolve);
-        });
-    const fleet = OathTokenFleet.fromFiles("batch", {
+        pulumi.runtime.getConfig(`${pulumi.getProject()}:${key}`) !== undefined
+            ? { config: `${pulumi.getProject()}:${key}` }
+            : undefined;
+    const fleet = new OathTokenFleet("batch", {
         environmentId: config.require("environmentId"),
         seedFile: config.require("seedFile"),
         seedFileOptions: {
-            passphrase: await secret("pskcPassphrase"),
-            preSharedKeyHex: await secret("pskcPreSharedKey"),
+            passphrase: secret("pskcPassphrase"),
+            preSharedKey: secret("pskcPreSharedKey"),
         },
         assignmentsFile: config.require("assignmentsFile"),
     });

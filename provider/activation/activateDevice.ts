@@ -43,6 +43,11 @@ export interface ActivationHooks {
     log?: (message: string) => void;
     /** How often a lost answer may be followed by a look and a resend. */
     maxReconciles?: number;
+    /**
+     * The device as PingOne just returned it (the answer to pairing, which carries its status): the read
+     * before the first activate is skipped. Only an answer from this run, never stored state.
+     */
+    device?: MfaDevice;
 }
 
 /**
@@ -61,7 +66,7 @@ export async function activateOathTokenDevice(
     const where = `device ${deviceId} of user ${userId} in environment ${environmentId}`;
     let activateCalls = 0;
 
-    const device = await client.getDevice(environmentId, userId, deviceId);
+    const device = hooks.device ?? (await client.getDevice(environmentId, userId, deviceId));
     if (!device) {
         throw new ActivationError(
             `The ${where} does not exist. Pair the token with the user first (create the device with OathTokenDevice or in PingOne), ` +

@@ -3,16 +3,9 @@ import { type MfaDevice } from "../client/types";
 import { defineProvider } from "../dynamic/defineProvider";
 import { logInfo } from "../providerHost";
 import { isUnknown } from "../validation";
-import {
-    ActivationError,
-    type ActivationOutcome,
-    type ActivationRequest,
-    activateOathTokenDevice,
-} from "./activateDevice";
-import { PingOneApiError } from "../client/errors";
-import { type PingOneClient } from "../client/pingOneClient";
-import { oathTokenDefaults } from "../model/oathToken";
-import { type OtpSeed, type SeedCodes, codesFromSeed } from "../otp/otpFromSeed";
+import { type ActivationRequest, activateOathTokenDevice } from "./activateDevice";
+import { type OtpSeed } from "../otp/otpFromSeed";
+import { activateWithSeed } from "./seedActivation";
 import { codeFromCommand } from "../otp/otpFromCommand";
 
 /** Inputs as the provider receives them: resolved, secrets as plain strings. */
@@ -118,16 +111,10 @@ export const oathTokenActivationProvider = defineProvider<
     },
 
     async create(client, inputs) {
-        const activate = (codes: Pick<ActivationRequest, "otp" | "nextOtp">) =>
-            activateOathTokenDevice(client, { ...inputs, ...codes }, { log: logInfo });
-        let outcome: ActivationOutcome;
-        try {
-            outcome = await activate(codeSources(inputs));
-        } catch (error) {
-            const fromServer = await seedCodesAtServerCounter(client, inputs, error);
-            if (!fromServer) throw error;
-            outcome = await activate(fromServer);
-        }
+        const request = { ...inputs, oathResync: inputs.oathResync };
+        const outcome = inputs.seed
+            ? await activateWithSeed(client, { ...request, seed: inputs.seed }, { log: logInfo })
+            : await activateOathTokenDevice(client, { ...request, ...codeSources(inputs) }, { log: logInfo });
         return { id: inputs.deviceId, outs: outputsOf(inputs, outcome.device, outcome.resynced) };
     },
 
@@ -149,52 +136,12 @@ export const oathTokenActivationProvider = defineProvider<
     },
 });
 
-/** Codes are produced only when needed: no command run and no HOTP press spent on an ACTIVE device. */
+/** Codes are produced only when needed: no command run on an ACTIVE device. (Seeds: `activateWithSeed`.) */
 function codeSources(inputs: OathTokenActivationInputs): Pick<ActivationRequest, "otp" | "nextOtp"> {
     const command = inputs.otpCommand;
     if (command) return { otp: () => codeFromCommand(command), nextOtp: () => codeFromCommand(command) };
-    const seed = inputs.seed;
-    if (seed) {
-        // Computed at the last moment, so a TOTP code is fresh; the next code follows the first.
-        let codes: SeedCodes | undefined;
-        const compute = () => (codes ??= codesFromSeed(seed));
-        return { otp: async () => compute().otp, nextOtp: async () => compute().nextOtp };
-    }
     // check() made otp required when there is neither a seed nor a command.
     return { otp: inputs.otp ?? "", nextOtp: inputs.nextOtp };
-}
-
-/**
- * A HOTP token's counter moves on in PingOne with every code it accepts, and stays with the token when
- * it is unpaired. So a token activated before (for another user, or by an earlier device) refuses the
- * seed file's first codes. When codes from a HOTP seed are refused as invalid, this reads the counter
- * PingOne holds for the token (the device names its serial) and, if it differs from the one used,
- * returns codes from it: re-pairing and reassignment converge in one run. Two reads, only on that path.
- */
-async function seedCodesAtServerCounter(
-    client: PingOneClient,
-    inputs: OathTokenActivationInputs,
-    error: unknown,
-): Promise<Pick<ActivationRequest, "otp" | "nextOtp"> | undefined> {
-    const seed = inputs.seed;
-    const refused =
-        error instanceof ActivationError &&
-        error.cause instanceof PingOneApiError &&
-        error.cause.hasDetail("INVALID_OTP");
-    if (seed?.type !== "HOTP" || !refused) return undefined;
-    const device = await client.getDevice(inputs.environmentId, inputs.userId, inputs.deviceId);
-    const token = device?.serialNumber
-        ? await client.findOathTokenBySerial(inputs.environmentId, device.serialNumber)
-        : undefined;
-    const counter = token?.hotp?.counter;
-    const used = seed.counter ?? oathTokenDefaults.counter;
-    if (counter === undefined || counter === used) return undefined;
-    logInfo(
-        `Token ${device?.serialNumber}: PingOne's counter is ${counter}, not the seed's ${used} (the token was activated before): ` +
-            `activating with the codes from ${counter}.`,
-    );
-    const codes = codesFromSeed({ ...seed, counter });
-    return { otp: codes.otp, nextOtp: codes.nextOtp };
 }
 
 function outputsOf(

@@ -44,6 +44,36 @@ export class PingOneHttpClient {
         private readonly log: (message: string) => void = () => undefined,
     ) {}
 
+    /**
+     * Gets an access token (one token request, or none when this process holds a valid one): proves the
+     * credentials without touching the API. Rejects as the token endpoint answered (401 names the fix).
+     */
+    async authenticate(): Promise<void> {
+        await this.tokens.get();
+    }
+
+    /**
+     * The path and query, below this client's API URL, of a link PingOne handed out (e.g. a collection's
+     * `_links.next.href`). A link anywhere else is refused rather than followed: the request would carry
+     * this client's access token to that host.
+     */
+    linkTarget(href: string): { path: string; query: Record<string, string> } {
+        const base = new URL(this.apiUrl.endsWith("/") ? this.apiUrl : `${this.apiUrl}/`);
+        let url: URL;
+        try {
+            url = new URL(href, base);
+        } catch {
+            throw new PingOneOathError(`PingOne handed out a link that is not a URL: ${JSON.stringify(href)}`);
+        }
+        if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+            throw new PingOneOathError(
+                `PingOne handed out a link outside its API (${href}; the API is ${this.apiUrl}); it was not followed, ` +
+                    `so the access token was not sent there. Check the API URL this client is configured with.`,
+            );
+        }
+        return { path: `/${url.pathname.slice(base.pathname.length)}`, query: Object.fromEntries(url.searchParams) };
+    }
+
     /** Sends the request; resolves with the parsed JSON body (undefined for 204). */
     async request<T>(request: ApiRequest): Promise<T> {
         const idempotent = request.idempotent ?? request.method !== "POST";

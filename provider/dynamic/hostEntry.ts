@@ -5,3 +5,4 @@
 export { oathTokenActivationProvider } from "../activation/activationProvider";
 export { oathTokenProvider } from "../inventory/oathTokenProvider";
 export { oathTokenDeviceProvider } from "../pairing/oathTokenDeviceProvider";
+export { oathTokenBatchProvider } from "../fleet/oathTokenBatchProvider";

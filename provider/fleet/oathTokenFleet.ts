@@ -1,29 +1,50 @@
-import { withOathTokenDefaults } from "../model/oathToken";
+import { createHash } from "node:crypto";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { OathTokenActivation } from "../activation/oathTokenActivation";
 import { type ConnectionArgs } from "../dynamic/moduleBackedResource";
-import { OathToken } from "../inventory/oathToken";
-import { OathTokenDevice } from "../pairing/oathTokenDevice";
+import { projectFolder } from "../embeddedEmulator";
+import { oathTokenFingerprint } from "../model/oathToken";
 import {
     type Assignment,
-    type SeedFileOptions,
+    type SeedLocation,
     type SeedProblem,
-    type TokenSeed,
+    SeedFileError,
     formatSeedProblem,
     loadAssignmentsFile,
     loadSeedFile,
 } from "../seeds";
+import { OathTokenBatch } from "./oathTokenBatch";
+import { type BatchTokenInput, type BatchTokenState } from "./oathTokenBatchProvider";
+import { type SecretReference, type SeedFileReadOptions, referencePath, secretOptions } from "./seedFileReference";
+
+/** How a fleet reads its seed file: format, defaults and limits; secrets by reference only. */
+export interface FleetSeedFileOptions extends SeedFileReadOptions {
+    /**
+     * The PSKC passphrase, by where to read it: `{ config: "myproject:seedPassphrase" }` (stack config, set
+     * with `pulumi config set --secret`) or `{ env: "PSKC_PASSPHRASE" }`. Never the value itself: the
+     * program and the provider host each read it, so it is never a resource input (which Pulumi's SDK logs
+     * at debug level during preview).
+     */
+    passphrase?: SecretReference;
+    /** The PSKC pre-shared key (hex), by where to read it, as `passphrase`. */
+    preSharedKey?: SecretReference;
+    /** A CBC IV (hex) for files whose values carry none, by where to read it. */
+    iv?: SecretReference;
+}
 
 export interface OathTokenFleetArgs {
     /** The PingOne environment (UUID). */
     environmentId: pulumi.Input<string>;
-    /** The tokens, e.g. from `loadSeedFile`. Each becomes an inventory entry. */
-    tokens: TokenSeed[];
     /**
-     * Who gets which token. Each assigned token is paired with its user and activated. Tokens whose
-     * seed file names the user (Microsoft Entra CSV) need no row here.
+     * A PSKC (RFC 6030) or CSV seed file from the token vendor. Keep it inside the Pulumi project folder:
+     * the stack stores its path relative to that folder, and `pulumi up`, `refresh` and `destroy` read it
+     * again in the provider host (absolute paths are stored for files outside the folder).
      */
-    assignments?: Assignment[];
+    seedFile: string;
+    /** How to read the seed file (format, defaults, limits) and where its passphrase or key is found. */
+    seedFileOptions?: FleetSeedFileOptions;
+    /** A CSV of `serialNumber,username` (or `serialNumber,userId`). */
+    assignmentsFile?: string;
     /** Activate the paired devices with codes computed from the seeds (default true). */
     activate?: boolean;
     /**
@@ -32,167 +53,196 @@ export interface OathTokenFleetArgs {
      * deleted by the stack. For a roll-out re-run after a run that died before saving its state.
      */
     adoptExisting?: boolean;
+    /**
+     * How many `OathTokenBatch` resources the tokens are spread over, by a hash of the serial (default 16;
+     * 1 to 256). Fixed for the life of a fleet: another number moves tokens between batches, which
+     * revokes and re-creates them.
+     */
+    batches?: number;
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export interface OathTokenFleetFileArgs extends Omit<OathTokenFleetArgs, "tokens" | "assignments"> {
-    /** A PSKC (RFC 6030) or CSV seed file from the token vendor. */
-    seedFile: string;
-    /** Options for encrypted PSKC files or the CSV layout. */
-    seedFileOptions?: SeedFileOptions;
-    /** A CSV of `serialNumber,username` (or `serialNumber,userId`). */
-    assignmentsFile?: string;
-}
-
-/** One provisioned token, as the fleet reports it. */
+/** One assigned token, as the fleet reports it. */
 export interface FleetDevice {
     serialNumber: string;
+    /** The username or user id of the assignment. */
     user: string;
+    /** "" until paired. */
     deviceId: string;
+    /**
+     * The device's status (`ACTIVE`, `ACTIVATION_REQUIRED`); `FAILED` (the run said why), `SKIPPED` (no such
+     * user), or `PENDING` (at preview).
+     */
     status: string;
     resynced: boolean;
 }
 
+/** Default number of batches; see `OathTokenFleetArgs.batches`. */
+const defaultBatches = 16;
+
 /**
- * Rolls out hardware tokens: for each token an inventory entry, and for each assigned token a device
- * paired with its user and an activation, all named after the serial so adding a row adds three
- * resources and removing one removes them. Problems in the files are reported as warnings naming the
- * file and line; the good rows are provisioned all the same.
+ * Rolls out hardware tokens from a vendor seed file: each token goes to the inventory, and each assigned
+ * token is paired with its user and activated. The tokens are spread over a fixed number of
+ * `OathTokenBatch` resources (by a hash of the serial), so a thousand tokens are a few resources in the
+ * state, not thousands: adding or changing a row updates the one batch holding it, and only that token.
+ *
+ * Problems in the files, and usernames PingOne does not know (found at preview), are warnings naming the
+ * file and line; those rows are left out and the good ones are provisioned all the same. Secrets never
+ * leave the seed file as resource inputs: the provider host reads the file itself.
  *
  * @example
- * const fleet = OathTokenFleet.fromFiles("tokens", {
+ * const fleet = new OathTokenFleet("tokens", {
  *     environmentId,
  *     seedFile: "batch.pskcxml",
- *     seedFileOptions: { passphrase: process.env.PSKC_PASSPHRASE },
+ *     seedFileOptions: { passphrase: { config: "myproject:seedPassphrase" } },
  *     assignmentsFile: "assignments.csv",
  * });
  * export const devices = fleet.summary;
  */
 export class OathTokenFleet extends pulumi.ComponentResource {
-    /** The tokens put in the inventory, by serial. */
-    readonly tokens: Record<string, OathToken> = {};
-    readonly devices: Record<string, OathTokenDevice> = {};
-    readonly activations: Record<string, OathTokenActivation> = {};
+    /** The batches, by name. */
+    readonly batches: Record<string, OathTokenBatch> = {};
     /** What each assigned token ended up as. */
     readonly summary: pulumi.Output<FleetDevice[]>;
-    /** Problems found in the inputs; each also logged as a warning. */
-    readonly problems: SeedProblem[];
+    /** Problems found in the files; each also logged as a warning. */
+    readonly problems: SeedProblem[] = [];
 
-    static fromFiles(
-        name: string,
-        args: OathTokenFleetFileArgs,
-        opts?: pulumi.ComponentResourceOptions,
-    ): OathTokenFleet {
-        const seeds = loadSeedFile(args.seedFile, args.seedFileOptions);
-        const assignments = args.assignmentsFile
-            ? loadAssignmentsFile(args.assignmentsFile)
-            : { assignments: [], problems: [] };
-        const fleet = new OathTokenFleet(
-            name,
-            { ...args, tokens: seeds.tokens, assignments: assignments.assignments },
-            opts,
-        );
-        fleet.report([...seeds.problems, ...assignments.problems]);
-        return fleet;
+    /** The same as `new OathTokenFleet(name, args, opts)`. */
+    static fromFiles(name: string, args: OathTokenFleetArgs, opts?: pulumi.ComponentResourceOptions): OathTokenFleet {
+        return new OathTokenFleet(name, args, opts);
     }
 
     constructor(name: string, args: OathTokenFleetArgs, opts?: pulumi.ComponentResourceOptions) {
         super("pingone:index:OathTokenFleet", name, {}, opts);
-        const child = { parent: this };
-        this.problems = [];
-        const bySerial = new Map(args.tokens.map((t) => [t.serialNumber, t]));
-        const assignmentBySerial = new Map<string, { username?: string; userId?: string }>();
-        for (const token of args.tokens)
-            if (token.assignedTo) assignmentBySerial.set(token.serialNumber, token.assignedTo);
-        for (const a of args.assignments ?? []) {
+        const batchCount = args.batches ?? defaultBatches;
+        if (!Number.isInteger(batchCount) || batchCount < 1 || batchCount > 256) {
+            throw new SeedFileError(
+                `OathTokenFleet ${name}: batches must be a whole number from 1 to 256; got ${args.batches}.`,
+            );
+        }
+        const { passphrase, preSharedKey, iv, ...readOptions } = args.seedFileOptions ?? {};
+        for (const [key, ref] of Object.entries({ passphrase, preSharedKey, iv })) {
+            if (ref !== undefined && (typeof ref !== "object" || !("config" in ref || "env" in ref))) {
+                throw new SeedFileError(
+                    `OathTokenFleet ${name}: seedFileOptions.${key} must say where to read the secret, { config: "<project>:<key>" } ` +
+                        `or { env: "VARIABLE" }, not the secret itself: the provider host reads it there, so it never becomes a ` +
+                        `resource input (Pulumi logs inputs at preview).`,
+                );
+            }
+        }
+        const file = path.resolve(args.seedFile);
+        const seedFile = {
+            path: referencePath(file, projectFolder()),
+            ...(Object.keys(readOptions).length > 0 ? { options: readOptions } : {}),
+            ...(passphrase ? { passphrase } : {}),
+            ...(preSharedKey ? { preSharedKey } : {}),
+            ...(iv ? { iv } : {}),
+        };
+        const seeds = loadSeedFile(file, {
+            ...readOptions,
+            ...secretOptions(seedFile, (key) => pulumi.runtime.getConfig(key)),
+        });
+        const assignments = args.assignmentsFile
+            ? loadAssignmentsFile(args.assignmentsFile)
+            : { assignments: [], problems: [] };
+        this.report([...seeds.problems, ...assignments.problems]);
+
+        const bySerial = new Map(seeds.tokens.map((t) => [t.serialNumber, t]));
+        const assigned = new Map<string, Pick<Assignment, "userId" | "username" | "location">>();
+        for (const token of seeds.tokens)
+            if (token.assignedTo) assigned.set(token.serialNumber, { ...token.assignedTo, location: token.location });
+        for (const a of assignments.assignments) {
             if (!bySerial.has(a.serialNumber)) {
-                this.problems.push({
-                    location: a.location,
-                    message: `Assignment of token ${a.serialNumber}: no such serial in the seed file; the row is skipped.`,
-                });
+                this.report([
+                    {
+                        location: a.location,
+                        message: `Assignment of token ${a.serialNumber}: no such serial in the seed file; the row is skipped.`,
+                    },
+                ]);
                 continue;
             }
-            assignmentBySerial.set(a.serialNumber, { username: a.username, userId: a.userId });
+            assigned.set(a.serialNumber, a);
         }
 
-        const rows: pulumi.Output<FleetDevice>[] = [];
-        for (const seed of args.tokens) {
-            const serial = seed.serialNumber;
-            // A counter for HOTP, a time step for TOTP: PingOne's defaults where the file said nothing.
-            const filled = withOathTokenDefaults(seed);
-            const token = new OathToken(
-                `${name}-${serial}`,
-                {
-                    environmentId: args.environmentId,
-                    serialNumber: serial,
-                    secret: seed.secret,
-                    type: seed.type,
-                    otpLength: seed.otpLength,
-                    hashAlgorithm: seed.hashAlgorithm,
-                    counter: filled.counter,
-                    timeStep: filled.timeStep,
-                    adopt: args.adoptExisting,
-                    connection: args.connection,
-                },
-                child,
-            );
-            this.tokens[serial] = token;
-            const user = assignmentBySerial.get(serial);
-            if (!user) continue;
-            const device = new OathTokenDevice(
-                `${name}-${serial}-device`,
-                {
-                    environmentId: args.environmentId,
-                    userId: user.userId,
-                    username: user.userId ? undefined : user.username,
-                    // From the token's output, so pairing waits for the inventory entry.
-                    serialNumber: token.serialNumber,
-                    adopt: args.adoptExisting,
-                    connection: args.connection,
-                },
-                child,
-            );
-            this.devices[serial] = device;
-            if (args.activate === false) continue;
-            const activation = new OathTokenActivation(
-                `${name}-${serial}-activation`,
-                {
-                    environmentId: args.environmentId,
-                    userId: device.userId,
-                    deviceId: device.deviceId,
-                    seed: {
-                        secret: seed.secret,
-                        type: seed.type,
-                        otpLength: seed.otpLength,
-                        hashAlgorithm: seed.hashAlgorithm,
-                        counter: seed.counter,
-                        timeStep: seed.timeStep,
-                    },
-                    deleteDeviceOnDestroy: false,
-                    connection: args.connection,
-                },
-                child,
-            );
-            this.activations[serial] = activation;
-            rows.push(
-                pulumi
-                    .all([activation.status, activation.resynced, device.deviceId])
-                    .apply(([status, resynced, deviceId]) => ({
-                        serialNumber: serial,
-                        user: user.username ?? user.userId ?? "",
-                        deviceId,
-                        status,
-                        resynced,
-                    })),
-            );
+        const shards: Record<string, BatchTokenInput>[] = Array.from({ length: batchCount }, () => ({}));
+        for (const token of seeds.tokens) {
+            const user = assigned.get(token.serialNumber);
+            shards[batchOf(token.serialNumber, batchCount)]![token.serialNumber] = {
+                fingerprint: oathTokenFingerprint(token),
+                ...(user?.userId ? { userId: user.userId } : user?.username ? { username: user.username } : {}),
+            };
         }
-        this.summary = pulumi.all(rows);
-        this.report(this.problems);
+        const rows: pulumi.Output<FleetDevice[]>[] = [];
+        shards.forEach((tokens, index) => {
+            if (Object.keys(tokens).length === 0) return;
+            const batchName = `${name}-batch-${String(index).padStart(2, "0")}`;
+            const batch = new OathTokenBatch(
+                batchName,
+                {
+                    environmentId: args.environmentId,
+                    seedFile,
+                    tokens,
+                    activate: args.activate,
+                    adopt: args.adoptExisting,
+                    connection: args.connection,
+                },
+                { parent: this },
+            );
+            this.batches[batchName] = batch;
+            batch.skipped.apply((skipped) => {
+                for (const [serial, reason] of Object.entries(skipped ?? {})) {
+                    const location: SeedLocation = assigned.get(serial)?.location ?? {
+                        file: args.seedFile,
+                        serialNumber: serial,
+                    };
+                    pulumi.log.warn(
+                        formatSeedProblem({
+                            location,
+                            message: `${reason}: token ${serial} goes to the inventory unpaired. Fix the username (PingOne matches it case-insensitively) or create the user, and run again.`,
+                        }),
+                        this,
+                    );
+                }
+            });
+            rows.push(
+                pulumi.all([batch.tokens, batch.skipped]).apply(([state, skipped]) =>
+                    Object.entries(state ?? {})
+                        .filter(([serial]) => assigned.has(serial))
+                        .map(([serial, row]) =>
+                            summaryOf(serial, row as BatchTokenState, assigned.get(serial)!, !!skipped?.[serial]),
+                        ),
+                ),
+            );
+        });
+        this.summary = pulumi
+            .all(rows)
+            .apply((parts) => parts.flat().sort((a, b) => a.serialNumber.localeCompare(b.serialNumber)));
         this.registerOutputs({ summary: this.summary });
     }
 
     private report(problems: SeedProblem[]): void {
         for (const p of problems) pulumi.log.warn(formatSeedProblem(p), this);
-        if (problems !== this.problems) this.problems.push(...problems);
+        this.problems.push(...problems);
     }
+}
+
+/** The batch a serial belongs to: stable across runs and machines (SHA-256 of the serial). */
+function batchOf(serial: string, count: number): number {
+    return createHash("sha256").update(serial).digest().readUInt32BE(0) % count;
+}
+
+function summaryOf(
+    serial: string,
+    row: BatchTokenState,
+    user: Pick<Assignment, "userId" | "username">,
+    skipped: boolean,
+): FleetDevice {
+    return {
+        serialNumber: serial,
+        user: user.username ?? user.userId ?? "",
+        deviceId: row.deviceId ?? "",
+        // At preview the batch shows its inputs: no status yet.
+        status: skipped ? "SKIPPED" : row.error ? "FAILED" : (row.status ?? "PENDING"),
+        resynced: row.resynced ?? false,
+    };
 }

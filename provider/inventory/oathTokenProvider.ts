@@ -48,16 +48,7 @@ export const oathTokenProvider = defineProvider<OathTokenInputs, OathTokenOutput
     },
 
     async create(client, inputs) {
-        const body: OathTokenCreate = {
-            serialNumber: inputs.serialNumber,
-            secret: inputs.secret.toLowerCase(),
-            type: inputs.type,
-            otpLength: inputs.otpLength,
-            hashAlgorithm: inputs.hashAlgorithm,
-            ...(inputs.type === "HOTP"
-                ? { hotp: { counter: inputs.counter ?? oathTokenDefaults.counter } }
-                : { totp: { timeStep: inputs.timeStep ?? oathTokenDefaults.timeStep } }),
-        };
+        const body = oathTokenCreateBody(inputs);
         const { object, adopted } = await createOrAdopt({
             what: `OATH token ${inputs.serialNumber}`,
             create: () => client.createOathToken(inputs.environmentId, body),
@@ -86,6 +77,21 @@ export const oathTokenProvider = defineProvider<OathTokenInputs, OathTokenOutput
         );
     },
 });
+
+/** PingOne's create body ("Create OATH token"; each entry of a CREATE_OATH_TOKENS job is the same). */
+export function oathTokenCreateBody(token: OathTokenSpec): OathTokenCreate {
+    const filled = withOathTokenDefaults(token);
+    return {
+        serialNumber: filled.serialNumber,
+        secret: filled.secret.toLowerCase(),
+        type: filled.type,
+        otpLength: filled.otpLength,
+        hashAlgorithm: filled.hashAlgorithm,
+        ...(filled.type === "HOTP"
+            ? { hotp: { counter: filled.counter ?? oathTokenDefaults.counter } }
+            : { totp: { timeStep: filled.timeStep ?? oathTokenDefaults.timeStep } }),
+    };
+}
 
 function outputsOf(
     settings: OathTokenInputs | OathTokenOutputs,

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * The OATH token as PingOne's inventory holds it (`POST /environments/{envId}/oathTokens`, "Create OATH
  * token" in PingOne's Platform API): one model, with PingOne's field names, its defaults and its rules,
@@ -124,4 +126,22 @@ export function withOathTokenDefaults<T extends Partial<OathTokenParameters> & {
             ? { ...filled, counter: counter ?? oathTokenDefaults.counter }
             : { ...filled, timeStep: timeStep ?? oathTokenDefaults.timeStep }
     ) as T & Pick<OathTokenParameters, "otpLength" | "hashAlgorithm">;
+}
+
+/**
+ * A short digest of what makes a token's codes (secret, type, digits, algorithm, time step; not the HOTP
+ * counter, which moves on in PingOne): enough to notice that a seed file now says something else for a
+ * serial, without storing the secret. SHA-256 over the canonical values, 22 base64url characters (132
+ * bits); a seed cannot be recovered from it, and the seeds PingOne takes are 128 bits or more of key.
+ */
+export function oathTokenFingerprint(token: OathTokenParameters): string {
+    const filled = withOathTokenDefaults(token);
+    const canonical = [
+        filled.secret.toLowerCase(),
+        filled.type,
+        filled.otpLength,
+        filled.hashAlgorithm,
+        filled.type === "TOTP" ? filled.timeStep : "",
+    ].join("|");
+    return createHash("sha256").update(canonical).digest("base64url").slice(0, 22);
 }

@@ -118,7 +118,7 @@ function findPaired(devices: MfaDevice[], serialNumber: string): MfaDevice | und
     return devices.find((d) => d.type === "OATH_TOKEN" && d.serialNumber === serialNumber);
 }
 
-function explainPairingError(error: PingOneApiError, serialNumber: string, who: string): string | undefined {
+export function explainPairingError(error: PingOneApiError, serialNumber: string, who: string): string | undefined {
     const what = `Cannot pair token ${serialNumber} with ${who}`;
     if (error.hasDetail("LIMIT_EXCEEDED")) {
         return `${what}: the user already has the most MFA devices PingOne allows (maxAllowedDevices in the MFA policy). Remove an old device or raise the limit.`;

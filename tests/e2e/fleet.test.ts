@@ -10,6 +10,20 @@ import { requireCli } from "../support/cliProject";
 import { clientId, clientSecret, startEmulatorWithUsers } from "../support/fixtures";
 import { pskcDocument, randomTokens } from "../../dev/pskcFile";
 
+/** OathTokenBatch resources in the stack's checkpoint (the file backend's one `<stack>.json`). */
+function batchCount(backendDir: string): number {
+    const stacks = path.join(backendDir, ".pulumi", "stacks");
+    const files = fs
+        .readdirSync(stacks, { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => path.join(stacks, f));
+    assert.equal(files.length, 1, files.join(", "));
+    const checkpoint = JSON.parse(fs.readFileSync(files[0]!, "utf8")) as {
+        checkpoint: { latest: { resources: { type: string }[] } };
+    };
+    return checkpoint.checkpoint.latest.resources.filter((r) => r.type.endsWith("pingone:OathTokenBatch")).length;
+}
+
 /** The root program (the fleet) from a PSKC file, through the real Pulumi CLI. */
 describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", function () {
     this.timeout(300_000);
@@ -20,13 +34,16 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
     const users = tokens.map((_, i) => `fleet-user-${i + 1}`);
     const seedFile = path.join(dir, "tokens.pskcxml");
     const assignmentsFile = path.join(dir, "assignments.csv");
+    // A token assigned to a username PingOne does not know: a warning at preview, naming the line.
+    const ghost = randomTokens(1, "GHO")[0]!;
     const writeFiles = (count: number) => {
-        fs.writeFileSync(seedFile, pskcDocument(tokens.slice(0, count), ["FLTBROKEN"]));
+        fs.writeFileSync(seedFile, pskcDocument([...tokens.slice(0, count), ghost], ["FLTBROKEN"]));
         fs.writeFileSync(
             assignmentsFile,
             [
                 "serialNumber,username",
                 ...tokens.slice(0, count).map((t, i) => `${t.serialNumber},${users[i]}`),
+                `${ghost.serialNumber},Ghost.User`,
                 "FLTMISSING,nobody",
             ].join("\n") + "\n",
         );
@@ -59,39 +76,72 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
                 "pingone-oath:assignmentsFile": { value: assignmentsFile },
             },
         });
+        // Preview already tells what it can with reads only: the credentials work, and who the users are.
+        let previewLog = "";
+        await stack.preview({ onOutput: (line) => (previewLog += line) });
+        const ghostWarning = new RegExp(
+            `assignments\\.csv line 14 \\(serial ${ghost.serialNumber}\\): no PingOne user named "Ghost.User".*goes to the inventory unpaired`,
+        );
+        assert.match(previewLog, ghostWarning);
+        assert.equal(emulator.requests.filter((r) => r.method !== "GET" && !r.path.endsWith("/as/token")).length, 0);
+        assert.equal(emulator.requests.filter((r) => r.path.endsWith("/as/token")).length, 1, "one token request");
+        emulator.clearRequests();
+
         let log = "";
         const up = await stack.up({ onOutput: (line) => (log += line) });
         assert.equal(up.summary.result, "succeeded");
-        // Stack + fleet + 3 per token.
-        assert.equal(up.summary.resourceChanges?.create, 2 + 3 * tokens.length);
+        // Stack + fleet + its batches: a few resources in the state, not three per token.
+        const batches = batchCount(backendDir);
+        assert.ok(batches >= 1 && batches <= 12, `${batches} batches`);
+        assert.equal(up.summary.resourceChanges?.create, 2 + batches);
         const devices = emulator.listDevices(environmentId);
         assert.equal(devices.length, tokens.length);
         assert.ok(devices.every((d) => d.status === "ACTIVE"));
-        assert.match(log, /KeyPackage 13.*FLTBROKEN|FLTBROKEN.*KeyPackage 13/s);
+        assert.match(log, /KeyPackage 14.*FLTBROKEN|FLTBROKEN.*KeyPackage 14/s);
         assert.match(log, /FLTMISSING: no such serial in the seed file/);
+        assert.match(log, ghostWarning);
+        assert.ok(emulator.getToken(environmentId, ghost.serialNumber), "the ghost row's token is in the inventory");
         const summary = up.outputs.devices.value as { serialNumber: string; status: string }[];
-        assert.equal(summary.length, tokens.length);
+        assert.equal(summary.length, tokens.length + 1);
+        assert.deepEqual(
+            summary.filter((d) => d.status !== "ACTIVE").map((d) => [d.serialNumber, d.status]),
+            [[ghost.serialNumber, "SKIPPED"]],
+        );
 
         const api = () => emulator.requests.filter((r) => !r.path.endsWith("/as/token"));
-        const writesPerToken = api().filter((r) => r.method !== "GET").length / tokens.length;
-        const readsPerToken = api().filter((r) => r.method === "GET").length / tokens.length;
+        const writes = api().filter((r) => r.method !== "GET").length;
+        const reads = api().filter((r) => r.method === "GET").length;
         console.log(
-            `    API calls per token: ${writesPerToken} writes, ${readsPerToken} reads (username look-up included)`,
+            `    API calls per token: ${writes / tokens.length} writes, ${reads / tokens.length} reads (username look-ups included)`,
         );
-        assert.equal(writesPerToken, 3);
-        assert.ok(readsPerToken <= 2);
+        // One inventory job per batch, then one pairing and one activation per token.
+        assert.equal(writes, batches + 2 * tokens.length);
+        // One look-up per username (the ghost's too) at up's check, one status read per inventory job.
+        assert.equal(reads, tokens.length + 1 + batches);
 
         emulator.clearRequests();
         const again = await stack.up();
-        assert.deepEqual(again.summary.resourceChanges, { same: 2 + 3 * tokens.length });
-        assert.equal(api().length, 0, "a no-op re-run sends nothing");
+        assert.deepEqual(again.summary.resourceChanges, { same: 2 + batches });
+        // Nothing but the look-up of the unknown username (the user may exist by now), and its access token.
+        assert.deepEqual(
+            emulator.requests.map((r) => `${r.method} ${r.path.split("/").slice(-2).join("/")}`),
+            ["POST as/token", `GET ${environmentId}/users`],
+        );
 
         writeFiles(tokens.length - 1);
+        emulator.clearRequests();
         const shrink = await stack.up();
-        assert.equal(shrink.summary.resourceChanges?.delete, 3);
+        // Only the batch holding the row: updated, or deleted when the row was its last.
+        const changes = shrink.summary.resourceChanges ?? {};
+        assert.equal(changes.same, 1 + batches, JSON.stringify(changes));
+        assert.equal((changes.update ?? 0) + (changes.delete ?? 0), 1, JSON.stringify(changes));
         const dropped = tokens[tokens.length - 1].serialNumber;
         assert.equal(emulator.getToken(environmentId, dropped), undefined, "token revoked");
         assert.equal(emulator.listDevices(environmentId).length, tokens.length - 1);
+        assert.ok(
+            api().every((r) => r.method === "GET" || r.path.includes("/oathTokens/") || r.path.endsWith("/oathTokens")),
+            "the other rows were not touched",
+        );
 
         const { text } = readBackendFiles(backendDir);
         for (const t of tokens) assert.ok(!text.includes(t.secretHex), "no seed in plain text in the state");
@@ -122,7 +172,7 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
             stack.up({ onOutput: (line) => (log += line) }),
             /already exists in PingOne and this stack did not create it/,
         );
-        assert.match(log, /set adopt: true/);
+        assert.match(log, /set adoptExisting: true on the fleet \(pingone-oath:adoptExisting for the root project\)/);
         await stack.destroy();
         assert.deepEqual(
             tokens.map((t) => emulator.getToken(environmentId, t.serialNumber)?.id),

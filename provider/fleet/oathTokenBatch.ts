@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
+import { type BatchTokenInput, type BatchTokenState } from "./oathTokenBatchProvider";
+import { type SeedFileReference } from "./seedFileReference";
+
+export interface OathTokenBatchArgs {
+    /** The PingOne environment (UUID). */
+    environmentId: pulumi.Input<string>;
+    /**
+     * The seed file the provider host reads the secrets from (it never receives them as inputs): its path
+     * relative to the Pulumi project folder, its read options, and where its passphrase or key is found.
+     */
+    seedFile: SeedFileReference;
+    /**
+     * The tokens, by serial number: the fingerprint of each seed (`oathTokenFingerprint`) and who gets it
+     * (`userId` or `username`; neither: inventory only).
+     */
+    tokens: Record<string, BatchTokenInput>;
+    /** Activate paired devices with codes from the seeds (default true). */
+    activate?: boolean;
+    /**
+     * Take over tokens and devices PingOne already holds (default false: each is an error naming it).
+     * Adopted objects are never revoked or deleted by the stack.
+     */
+    adopt?: boolean;
+    connection?: pulumi.Input<ConnectionArgs>;
+}
+
+/**
+ * Many tokens in one resource: inventory entries (one `CREATE_OATH_TOKENS` job), pairings and
+ * activations, token by token; what `OathTokenFleet` is made of. A change to one token touches only
+ * that token; an unchanged batch sends nothing. When some tokens fail the others are kept, the run
+ * fails naming each failed serial and user, and the next `pulumi up` retries only those.
+ *
+ * Type token: `pulumi-nodejs:dynamic/pingone:OathTokenBatch`. Id: a random UUID.
+ */
+export class OathTokenBatch extends ModuleBackedResource {
+    declare readonly environmentId: pulumi.Output<string>;
+    /** What PingOne holds for each token, by serial: ids, ownership, device status, the last error. */
+    declare readonly tokens: pulumi.Output<Record<string, BatchTokenState>>;
+    /** Assignments left out, by serial, and why (a username PingOne does not know). */
+    declare readonly skipped: pulumi.Output<Record<string, string> | undefined>;
+
+    constructor(name: string, args: OathTokenBatchArgs, opts?: pulumi.CustomResourceOptions) {
+        const props = {
+            environmentId: args.environmentId,
+            seedFile: args.seedFile,
+            tokens: args.tokens,
+            activate: args.activate,
+            adopt: args.adopt,
+            connection: args.connection === undefined ? undefined : pulumi.secret(args.connection),
+            skipped: undefined,
+        };
+        super("OathTokenBatch", "oathTokenBatchProvider", name, props, opts, ["connection"]);
+    }
+}
