@@ -59,6 +59,13 @@ export interface OathTokenFleetArgs {
      * revokes and re-creates them.
      */
     batches?: number;
+    /**
+     * Only the tokens of one shard of the seed file: those whose serial hashes to `index` of `count`
+     * (0 ≤ index < count ≤ 1024). For roll-outs split over several stacks (e.g. one per 10,000 tokens, run
+     * side by side with the Automation API; see docs/scale.md): each stack takes its shard, and no token
+     * is in two. Default: all tokens. Assignments and file problems of other shards are not reported.
+     */
+    shard?: { index: number; count: number };
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -120,6 +127,19 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                 `OathTokenFleet ${name}: batches must be a whole number from 1 to 256; got ${args.batches}.`,
             );
         }
+        const shard = args.shard;
+        const validShard = (sh: { index: number; count: number }) =>
+            Number.isInteger(sh.count) &&
+            Number.isInteger(sh.index) &&
+            sh.count <= 1024 &&
+            sh.index >= 0 &&
+            sh.index < sh.count;
+        if (shard && !validShard(shard)) {
+            throw new SeedFileError(
+                `OathTokenFleet ${name}: shard must be { index, count } with whole numbers 0 ≤ index < count ≤ 1024; got ${JSON.stringify(shard)}.`,
+            );
+        }
+        const inShard = (serial: string) => !shard || shardOf(serial, shard.count) === shard.index;
         const { passphrase, preSharedKey, iv, ...readOptions } = args.seedFileOptions ?? {};
         for (const [key, ref] of Object.entries({ passphrase, preSharedKey, iv })) {
             if (ref !== undefined && (typeof ref !== "object" || !("config" in ref || "env" in ref))) {
@@ -145,13 +165,16 @@ export class OathTokenFleet extends pulumi.ComponentResource {
         const assignments = args.assignmentsFile
             ? loadAssignmentsFile(args.assignmentsFile)
             : { assignments: [], problems: [] };
-        this.report([...seeds.problems, ...assignments.problems]);
+        const mine = (location: SeedLocation) => location.serialNumber === undefined || inShard(location.serialNumber);
+        this.report([...seeds.problems, ...assignments.problems].filter((p) => mine(p.location)));
 
+        const tokensOfShard = seeds.tokens.filter((t) => inShard(t.serialNumber));
         const bySerial = new Map(seeds.tokens.map((t) => [t.serialNumber, t]));
         const assigned = new Map<string, Pick<Assignment, "userId" | "username" | "location">>();
-        for (const token of seeds.tokens)
+        for (const token of tokensOfShard)
             if (token.assignedTo) assigned.set(token.serialNumber, { ...token.assignedTo, location: token.location });
         for (const a of assignments.assignments) {
+            if (!inShard(a.serialNumber)) continue;
             if (!bySerial.has(a.serialNumber)) {
                 this.report([
                     {
@@ -165,7 +188,7 @@ export class OathTokenFleet extends pulumi.ComponentResource {
         }
 
         const shards: Record<string, BatchTokenInput>[] = Array.from({ length: batchCount }, () => ({}));
-        for (const token of seeds.tokens) {
+        for (const token of tokensOfShard) {
             const user = assigned.get(token.serialNumber);
             shards[batchOf(token.serialNumber, batchCount)]![token.serialNumber] = {
                 fingerprint: oathTokenFingerprint(token),
@@ -226,9 +249,14 @@ export class OathTokenFleet extends pulumi.ComponentResource {
     }
 }
 
-/** The batch a serial belongs to: stable across runs and machines (SHA-256 of the serial). */
+/** The batch a serial belongs to: stable across runs and machines (SHA-256 of the serial, bytes 0–3). */
 function batchOf(serial: string, count: number): number {
     return createHash("sha256").update(serial).digest().readUInt32BE(0) % count;
+}
+
+/** The shard a serial belongs to: bytes 4–7 of the same digest, so each shard still spreads over all batches. */
+function shardOf(serial: string, count: number): number {
+    return createHash("sha256").update(serial).digest().readUInt32BE(4) % count;
 }
 
 function summaryOf(
