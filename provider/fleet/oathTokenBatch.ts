@@ -24,6 +24,12 @@ export interface OathTokenBatchArgs {
      */
     adopt?: boolean;
     connection?: pulumi.Input<ConnectionArgs>;
+    /**
+     * When some tokens fail: fail this resource's step (default true; what was done is kept, and the next
+     * `pulumi up` retries only the failed tokens), or only record each error in `tokens` (false), for a
+     * program that reports them after all its batches have run, as `OathTokenFleet` does.
+     */
+    failOnTokenErrors?: boolean;
 }
 
 /**
@@ -49,6 +55,7 @@ export class OathTokenBatch extends ModuleBackedResource {
             activate: args.activate,
             adopt: args.adopt,
             connection: args.connection === undefined ? undefined : pulumi.secret(args.connection),
+            failOnTokenErrors: args.failOnTokenErrors,
             skipped: undefined,
         };
         super("OathTokenBatch", "oathTokenBatchProvider", name, props, opts, ["connection"]);

@@ -37,6 +37,13 @@ export interface OathTokenBatchInputs {
     /** Take over tokens and devices PingOne already holds (default false: an error naming each). */
     adopt: boolean;
     connection?: ConnectionSettings;
+    /**
+     * When some tokens fail: fail the resource's step (default true; Pulumi keeps what was done as the
+     * resource's state), or only record the errors in `tokens` (false), for a caller that reports them after
+     * every batch has run. Pulumi stops starting new steps after a failed one, so a fleet of batches uses
+     * false: one bad row never keeps the other batches from running.
+     */
+    failOnTokenErrors?: boolean;
     /** Filled in by `check`: user ids of the usernames (keys lower-cased), read once, at preview. */
     userIds?: Record<string, string>;
     /** Filled in by `check`: serials whose assignment is left out (no such user), and why. */
@@ -68,6 +75,7 @@ export interface OathTokenBatchOutputs {
     activate: boolean;
     adopt: boolean;
     connection?: ConnectionSettings;
+    failOnTokenErrors?: boolean;
     skipped?: Record<string, string>;
     /** By serial number. */
     tokens: Record<string, BatchTokenState>;
@@ -97,6 +105,7 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
         checker.pingOneId("environmentId", "PingOne environment id");
         checker.boolean("activate");
         checker.boolean("adopt");
+        checker.boolean("failOnTokenErrors");
         checker.connection();
         const tokens = checkTokens(raw.tokens, checker);
         const seedFile = raw.seedFile as SeedFileReference | undefined;
@@ -139,7 +148,7 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
             return { changes: true, replaces: ["environmentId"], deleteBeforeReplace: true };
         }
         const changed = Object.keys(pendingWork(olds.tokens, news)).length > 0;
-        const managed = ["activate", "adopt", "connection", "skipped"].some(
+        const managed = ["activate", "adopt", "connection", "skipped", "failOnTokenErrors"].some(
             (key) =>
                 JSON.stringify((olds as unknown as Record<string, unknown>)[key] ?? null) !==
                 JSON.stringify((news as unknown as Record<string, unknown>)[key] ?? null),
@@ -394,10 +403,11 @@ async function apply(
         activate: news.activate,
         adopt: news.adopt,
         connection: news.connection,
+        failOnTokenErrors: news.failOnTokenErrors,
         skipped: news.skipped,
         tokens: state,
     });
-    if (failures.length > 0) {
+    if (failures.length > 0 && news.failOnTokenErrors !== false) {
         const providerText = (news as unknown as Record<string, unknown>).__provider;
         throw new BatchIncompleteError(id, outs, failures, total, olds !== undefined, providerText);
     }

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type ConnectionArgs } from "../dynamic/moduleBackedResource";
 import { projectFolder } from "../embeddedEmulator";
 import { oathTokenFingerprint } from "../model/oathToken";
+import { ResourceError } from "../errors";
 import {
     type Assignment,
     type SeedLocation,
@@ -208,6 +209,9 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                     activate: args.activate,
                     adopt: args.adoptExisting,
                     connection: args.connection,
+                    // Reported below, once every batch has run: a failed step would keep Pulumi from
+                    // starting the batches still waiting for a slot.
+                    failOnTokenErrors: false,
                 },
                 { parent: this },
             );
@@ -237,9 +241,16 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                 ),
             );
         });
-        this.summary = pulumi
-            .all(rows)
-            .apply((parts) => parts.flat().sort((a, b) => a.serialNumber.localeCompare(b.serialNumber)));
+        const states = Object.values(this.batches).map((b) => b.tokens);
+        this.summary = pulumi.all([pulumi.all(rows), pulumi.all(states)]).apply(([parts, batchStates]) => {
+            const failed = batchStates.flatMap((state) =>
+                Object.values(state ?? {})
+                    .map((row) => (row as BatchTokenState).error)
+                    .filter((error): error is string => !!error),
+            );
+            if (failed.length > 0) throw fleetIncomplete(name, failed, tokensOfShard.length);
+            return parts.flat().sort((a, b) => a.serialNumber.localeCompare(b.serialNumber));
+        });
         this.registerOutputs({ summary: this.summary });
     }
 
@@ -247,6 +258,23 @@ export class OathTokenFleet extends pulumi.ComponentResource {
         for (const p of problems) pulumi.log.warn(formatSeedProblem(p), this);
         this.problems.push(...problems);
     }
+}
+
+/**
+ * Some tokens failed once every batch had run: the stack keeps what was done (each batch's state holds each
+ * token's error), and the next `pulumi up` retries only the failed tokens.
+ */
+function fleetIncomplete(name: string, failures: string[], total: number): ResourceError {
+    const shown = failures.slice(0, 25);
+    const error = new ResourceError(
+        `OathTokenFleet ${name}: ${failures.length} of ${total} tokens failed; the others are provisioned and kept in the stack:\n` +
+            shown.map((f) => `  - ${f}`).join("\n") +
+            (failures.length > shown.length ? `\n  ... and ${failures.length - shown.length} more.` : "") +
+            `\nFix what the messages say and run pulumi up again: only the failed tokens are retried.`,
+    );
+    // Printed as its message, as Pulumi prints its own RunError (see PingOneOathError).
+    error.stack = error.message;
+    return error;
 }
 
 /** The batch a serial belongs to: stable across runs and machines (SHA-256 of the serial, bytes 0–3). */

@@ -9,7 +9,11 @@ export interface OathTokenArgs {
     environmentId: pulumi.Input<string>;
     /** The serial printed on the token: 1 to 50 letters and digits. */
     serialNumber: pulumi.Input<string>;
-    /** The token's seed, hex. Always stored as a secret; write-only in PingOne. */
+    /**
+     * The token's seed, hex. Stored as a secret input; the outputs keep only its fingerprint. Pulumi's SDK
+     * prints a resource's inputs in its debug log at preview (`-v=9`, `--debug`, the event log), secrets
+     * included: for roll-outs use `OathTokenFleet`, whose inputs hold no seed.
+     */
     secret: pulumi.Input<string>;
     /** `HOTP` (counter based, RFC 4226) or `TOTP` (time based, RFC 6238). */
     type: pulumi.Input<OathTokenType>;
@@ -55,6 +59,8 @@ export class OathToken extends ModuleBackedResource {
     /** The serial, as PingOne holds it. */
     declare readonly serialNumber: pulumi.Output<string>;
     declare readonly type: pulumi.Output<OathTokenType>;
+    /** The seed's fingerprint (`oathTokenFingerprint`): changes when the seed does; never the seed. */
+    declare readonly fingerprint: pulumi.Output<string>;
     /** Digits per code: 6 or 8. */
     declare readonly otpLength: pulumi.Output<OtpLength>;
     declare readonly hashAlgorithm: pulumi.Output<OathHashAlgorithm>;
@@ -81,6 +87,7 @@ export class OathToken extends ModuleBackedResource {
             connection: args.connection === undefined ? undefined : pulumi.secret(args.connection),
             drift: undefined,
             adopted: undefined,
+            fingerprint: undefined,
         };
         super("OathToken", "oathTokenProvider", name, props, opts, ["secret", "connection"]);
     }

@@ -2,7 +2,7 @@ import { type ConnectionSettings } from "../client/connection";
 import { type OathTokenCreate, type PingOneOathToken } from "../client/types";
 import { createOrAdopt } from "../dynamic/createOrAdopt";
 import { defineProvider } from "../dynamic/defineProvider";
-import { oathTokenDefaults, type OathTokenSpec, withOathTokenDefaults } from "../model/oathToken";
+import { oathTokenDefaults, oathTokenFingerprint, type OathTokenSpec, withOathTokenDefaults } from "../model/oathToken";
 import { logInfo } from "../providerHost";
 
 /** Inputs as the provider receives them: the token model (defaults filled in), where, and how to connect. */
@@ -17,8 +17,10 @@ export interface OathTokenInputs extends OathTokenSpec {
     connection?: ConnectionSettings;
 }
 
-/** What state keeps of an inventory entry. */
-export interface OathTokenOutputs extends OathTokenSpec {
+/** What state keeps of an inventory entry: the token model without its secret, and the secret's fingerprint. */
+export interface OathTokenOutputs extends Omit<OathTokenSpec, "secret"> {
+    /** `oathTokenFingerprint` of the seed: enough to notice that it changed, never the seed. */
+    fingerprint: string;
     environmentId: string;
     /** TOTP drift in time steps, as PingOne last reported it. */
     drift?: number;
@@ -28,12 +30,13 @@ export interface OathTokenOutputs extends OathTokenSpec {
 }
 
 /**
- * The OATH token inventory entry (`/environments/{id}/oathTokens`). The secret is kept (encrypted) only to
- * notice a change: PingOne never returns it.
+ * The OATH token inventory entry (`/environments/{id}/oathTokens`). Outputs keep the secret's fingerprint,
+ * never the secret (PingOne never returns it either), so a changed seed is still noticed.
  */
 export const oathTokenProvider = defineProvider<OathTokenInputs, OathTokenOutputs, PingOneOathToken>({
     kind: "OATH token",
-    replaceKeys: ["environmentId", "serialNumber", "secret", "type", "otpLength", "hashAlgorithm", "timeStep"],
+    // The fingerprint covers the secret (and type, digits, algorithm, time step).
+    replaceKeys: ["environmentId", "serialNumber", "fingerprint", "type", "otpLength", "hashAlgorithm", "timeStep"],
     updateKeys: ["connection"],
     // PingOne refuses a second token with the same serial.
     deleteBeforeReplace: true,
@@ -45,6 +48,13 @@ export const oathTokenProvider = defineProvider<OathTokenInputs, OathTokenOutput
         checker.connection();
         // The checks above vouch for the shape (at preview some values may still be unknown).
         return withOathTokenDefaults(raw as unknown as OathTokenInputs);
+    },
+
+    comparable(olds, news) {
+        // State written before fingerprints kept the secret itself (encrypted): the same secret is no change.
+        const legacy = (olds as { secret?: string }).secret;
+        const unchangedLegacy = olds.fingerprint === undefined && legacy?.toLowerCase() === news.secret.toLowerCase();
+        return { ...news, fingerprint: unchangedLegacy ? undefined : oathTokenFingerprint(news) };
     },
 
     async create(client, inputs) {
@@ -101,7 +111,7 @@ function outputsOf(
     return {
         environmentId: settings.environmentId,
         serialNumber: token.serialNumber,
-        secret: settings.secret,
+        fingerprint: "secret" in settings ? oathTokenFingerprint(settings) : settings.fingerprint,
         type: token.type,
         otpLength: oneOf([6, 8] as const, token.otpLength, settings.otpLength),
         hashAlgorithm: token.hashAlgorithm ?? settings.hashAlgorithm,

@@ -9,6 +9,12 @@ import { openLocalStack, readBackendFiles } from "../../dev/localStack";
 import { requireCli } from "../support/cliProject";
 import { clientId, clientSecret, startEmulatorWithUsers } from "../support/fixtures";
 import { pskcDocument, randomTokens } from "../../dev/pskcFile";
+import {
+    PingOneClient,
+    connectionSettingsFromInput,
+    defaultClientOptions,
+    resolveConnection,
+} from "../../provider/client";
 
 /** OathTokenBatch resources in the stack's checkpoint (the file backend's one `<stack>.json`). */
 function batchCount(backendDir: string): number {
@@ -180,6 +186,77 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
         );
         assert.equal(emulator.listDevices(environmentId).length, before.devices);
         assert.ok(emulator.listDevices(environmentId).every((d) => d.status === "ACTIVE"));
+    });
+
+    it("one bad row fails the run only after every batch has run; the next run retries only that row", async () => {
+        const more = randomTokens(24, "BRW");
+        const moreUsers = more.map((_, i) => `brw-user-${i + 1}`);
+        for (const username of moreUsers) emulator.addUser(environmentId, { username });
+        // The first row's user already has the most devices PingOne allows (5).
+        const full = emulator.getUser(environmentId, moreUsers[0]!)!;
+        for (let i = 0; i < 5; i++) {
+            emulator.addToken(environmentId, {
+                serialNumber: `BRWFULL${i}`,
+                secret: "00".repeat(20),
+                type: "HOTP",
+                otpLength: 6,
+            });
+            emulator.addDevice(environmentId, { userId: full.id, serialNumber: `BRWFULL${i}`, status: "ACTIVE" });
+        }
+        const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-bad-row-"));
+        fs.writeFileSync(path.join(dir2, "tokens.pskcxml"), pskcDocument(more));
+        fs.writeFileSync(
+            path.join(dir2, "assignments.csv"),
+            ["serialNumber,username", ...more.map((t, i) => `${t.serialNumber},${moreUsers[i]}`)].join("\n") + "\n",
+        );
+        const { stack } = await openLocalStack({
+            name: "e2e-fleet-bad-row",
+            stackName: "bad-row",
+            fresh: true,
+            program: () => main(),
+            config: {
+                ...connectionConfig(),
+                "pingone-oath:seedFile": { value: path.join(dir2, "tokens.pskcxml") },
+                "pingone-oath:assignmentsFile": { value: path.join(dir2, "assignments.csv") },
+            },
+        });
+        let log = "";
+        // Fewer parallel steps than batches: a failed step would keep the waiting batches from starting.
+        await assert.rejects(
+            stack.up({ parallel: 2, onOutput: (line) => (log += line) }),
+            /1 of 24 tokens failed; the others are provisioned/,
+        );
+        assert.match(log, new RegExp(`${more[0]!.serialNumber}.*brw-user-1.*most MFA devices`, "s"));
+        const active = (serial: string) =>
+            emulator.listDevices(environmentId).some((d) => d.serialNumber === serial && d.status === "ACTIVE");
+        assert.deepEqual(
+            more.filter((t) => !active(t.serialNumber)).map((t) => t.serialNumber),
+            [more[0]!.serialNumber],
+            "every other row of every batch ran",
+        );
+        // Preview of the retry does not fail on the recorded error; the retry touches that row only.
+        await stack.preview();
+        const admin = PingOneClient.forConnection(
+            resolveConnection([
+                connectionSettingsFromInput({
+                    clientId,
+                    clientSecret,
+                    environmentId,
+                    apiUrl: emulator.apiUrl,
+                    authUrl: emulator.authUrl,
+                }),
+            ]),
+            defaultClientOptions,
+        );
+        for (const d of emulator.listDevices(environmentId, full.id))
+            await admin.deleteDevice(environmentId, full.id, d.id);
+        emulator.clearRequests();
+        const retry = await stack.up({ parallel: 2 });
+        assert.equal(retry.summary.resourceChanges?.update, 1, JSON.stringify(retry.summary.resourceChanges));
+        assert.ok(active(more[0]!.serialNumber));
+        const writes = emulator.requests.filter((r) => r.method !== "GET" && !r.path.endsWith("/as/token"));
+        assert.equal(writes.length, 2, "one pairing and one activation");
+        fs.rmSync(dir2, { recursive: true, force: true });
     });
 
     it("refuses to roll the demo seed file out when real credentials are set, however the file was named", async () => {

@@ -41,6 +41,8 @@ describe("an infra project that installs the packed package, through the pulumi 
     let emulator: PingOneEmulator;
     let pack: PackResult;
     let outputs = "";
+    /** What the CLI printed at --debug -v=9 --logtostderr (the engine's and plugins' own logs). */
+    let engineLogs = "";
 
     before(async function () {
         requireCli(this);
@@ -146,8 +148,25 @@ describe("an infra project that installs the packed package, through the pulumi 
 
     it("up, up again, preview --diff, refresh, then moved: refresh, up and destroy from the new folder", async () => {
         let cli = project(dir);
+        // The engine's own logs at their most verbose, where Pulumi's SDK prints every registered resource's
+        // inputs: preview, then the up that activates (the OTPs are computed and sent then).
+        const debugCli = new PulumiProject(
+            dir,
+            { ...cliEnvironment(backendDir), PULUMI_DEBUG_COMMANDS: "true" },
+            (text) => (engineLogs += text),
+        );
+        const verbose = (name: string) => ["--debug", "-v=9", "--logtostderr", "--event-log", path.join(scratch, name)];
+        await step(debugCli, times, "preview, engine logs at -v=9", [
+            "preview",
+            "--diff",
+            ...verbose("preview.events"),
+        ]);
         // The stack, the fleet and one OathTokenBatch per token here (3 tokens, spread by a hash of the serial).
-        const up = await step(cli, times, "up (3 tokens: 5 resources)", ["up", "--yes"]);
+        const up = await step(debugCli, times, "up (3 tokens: 5 resources), engine logs at -v=9", [
+            "up",
+            "--yes",
+            ...verbose("up.events"),
+        ]);
         assert.equal(resourceSummary(up.output).created, 5, up.output);
         const devices = (await cli.outputs()).devices as { status: string; user: string }[];
         assert.deepEqual(
@@ -174,7 +193,7 @@ describe("an infra project that installs the packed package, through the pulumi 
         assert.deepEqual(emulator.listDevices(environmentId), []);
     });
 
-    it("keeps no seed, OTP, client secret, access token or folder path in the state backend or the CLI's output", () => {
+    it("keeps no seed, OTP, client secret, access token or folder path in the state, the CLI's output, the engine's -v=9 and --debug logs or its event log", () => {
         const { text } = readAllFiles(backendDir);
         const seeds = loadSeedFile(path.join(repoRoot, "examples/infra/tokens.pskcxml")).tokens.map((t) => t.secret);
         assert.equal(seeds.length, 3);
@@ -185,7 +204,19 @@ describe("an infra project that installs the packed package, through the pulumi 
             ...seeds.map((s) => Buffer.from(s, "hex").toString("base64")),
         ];
         const codes = seeds.flatMap((s) => [0, 1, 2, 3].map((counter) => hotp(s, counter)));
-        assertNoSecrets({ state: text, "CLI output": outputs }, secrets, codes);
+        const events = ["preview.events", "up.events"].map((name) => fs.readFileSync(path.join(scratch, name), "utf8"));
+        assert.ok(engineLogs.length > 100_000 && events.every((e) => e.length > 1000), "the verbose logs were written");
+        assert.match(engineLogs, /RegisterResource RPC finished/, "the SDK's debug log of inputs is in there");
+        assertNoSecrets(
+            {
+                state: text,
+                "CLI output": outputs,
+                "engine logs (-v=9, --debug)": engineLogs,
+                "event logs": events.join("\n"),
+            },
+            secrets,
+            codes,
+        );
         assert.ok(!text.includes(scratch), "state names the project folder");
     });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { oathTokenFingerprint } from "../../../provider/model/oathToken";
 import { oathTokenProvider, type OathTokenInputs } from "../../../provider/inventory/oathTokenProvider";
 import {
     type Scenario,
@@ -28,7 +29,13 @@ describe("OathToken provider against the emulator", () => {
             api.map((r) => r.method),
             ["POST"],
         );
-        assert.equal(created.outs?.secret, rfcSecretHex, "kept for diffs, stored encrypted");
+        assert.equal(
+            (created.outs as unknown as Record<string, unknown>).secret,
+            undefined,
+            "no secret in the outputs",
+        );
+        assert.equal(created.outs?.fingerprint, oathTokenFingerprint(inputs), "its fingerprint, to notice a change");
+        assert.ok(!JSON.stringify(created.outs).includes(rfcSecretHex));
     });
 
     it("takes over a token that already exists only when asked, and then never revokes it; owns one whose create answer was lost", async () => {
@@ -66,7 +73,7 @@ describe("OathToken provider against the emulator", () => {
             ...inputs,
             secret: "00".repeat(20),
         });
-        assert.deepEqual(diff.replaces, ["secret"]);
+        assert.deepEqual(diff.replaces, ["fingerprint"]);
         const same = await oathTokenProvider.diff!(created.id, created.outs!, { ...inputs });
         assert.equal(same.changes, false);
         await oathTokenProvider.delete!(created.id, created.outs!);
