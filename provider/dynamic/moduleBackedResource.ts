@@ -53,5 +53,33 @@ export abstract class ModuleBackedResource extends pulumi.CustomResource {
             { ...props, __provider: providerModuleText(exportName) },
             { ...opts, additionalSecretOutputs },
         );
+        warnOfSecretInputs(this, props.connection);
     }
+}
+
+let warnedOfConnectionSecrets = false;
+
+/**
+ * Credentials given in `connection` are resource inputs: stored encrypted, but printed by Pulumi's Node SDK
+ * in its debug log of every registered resource (`-v=9`, `--debug`, the event log the Automation API reads),
+ * and kept in the outputs so refresh and destroy can reach PingOne. Said once per program run.
+ */
+function warnOfSecretInputs(resource: pulumi.Resource, connection: unknown): void {
+    if (warnedOfConnectionSecrets || connection === undefined) return;
+    pulumi.output(connection).apply((value) => {
+        const given = value as Record<string, unknown> | undefined;
+        if (
+            warnedOfConnectionSecrets ||
+            !given ||
+            (given.clientSecret === undefined && given.apiAccessToken === undefined)
+        )
+            return;
+        warnedOfConnectionSecrets = true;
+        pulumi.log.warn(
+            "connection.clientSecret / connection.apiAccessToken are resource inputs: Pulumi stores them encrypted, but its SDK " +
+                "prints resource inputs and outputs in its debug logs (-v=9, --debug, the event log). Set them as stack config " +
+                "instead (pulumi config set --secret pingone:clientSecret ...) or as PINGONE_CLIENT_SECRET / PINGONE_API_ACCESS_TOKEN.",
+            resource,
+        );
+    });
 }
