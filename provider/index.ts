@@ -31,7 +31,8 @@ export type {
     OathTokenBatchInputs,
     OathTokenBatchOutputs,
 } from "./fleet/oathTokenBatchProvider";
-export type { SecretReference, SeedFileReference } from "./fleet/seedFileReference";
+export type { SeedFileReference } from "./fleet/seedFileReference";
+export { isSecretReference, type SecretReference } from "./secretReference";
 export type { ConnectionArgs } from "./dynamic/moduleBackedResource";
 export type { ConnectionSettings } from "./client/connection";
 

@@ -11,6 +11,14 @@ import {
     resolveConnection,
 } from "./client";
 import { embeddedEmulatorConnection } from "./embeddedEmulator";
+import { ResourceError } from "./errors";
+import {
+    type SecretReference,
+    describeSecretReference,
+    howToSet,
+    isSecretReference,
+    resolveSecretReference,
+} from "./secretReference";
 
 /**
  * State of the provider host process, shared by every resource type's implementation: the stack
@@ -68,6 +76,30 @@ function settingsSources(connection: ConnectionSettings | undefined) {
     if (stackConfig) sources.push(connectionSettingsFromConfig(stackConfig));
     sources.push(connectionSettingsFromEnv());
     return sources;
+}
+
+/**
+ * A secret given as a value or by reference (`SecretReference`), as the provider host sees it.
+ * @throws ResourceError naming the config key or variable that is not set (check reports that first).
+ */
+export function secretValue(value: string | SecretReference): string {
+    if (!isSecretReference(value)) return value;
+    const resolved = resolveSecretReference(value, stackConfig);
+    if (resolved === undefined) {
+        throw new ResourceError(`The ${describeSecretReference(value)} is not set: ${howToSet(value)}.`);
+    }
+    return resolved;
+}
+
+/** What is wrong with a referenced secret (not set, or refused by `rule`), for check; never echoes it. */
+export function referencedSecretProblem(
+    ref: SecretReference,
+    rule: (value: string) => string | undefined,
+): string | undefined {
+    const value = resolveSecretReference(ref, stackConfig);
+    if (value === undefined) return `The ${describeSecretReference(ref)} is not set: ${howToSet(ref)}.`;
+    const problem = rule(value);
+    return problem ? `${problem} (read from the ${describeSecretReference(ref)}).` : undefined;
 }
 
 /** Logs through the engine when connected, else stdout (which the engine shows as info). */

@@ -73,14 +73,16 @@ export class InputChecker {
 
     /**
      * An OATH token's fields under `prefix` (`""` for OathToken's inputs, `"seed."` for an activation's
-     * seed), by PingOne's rules (`oathTokenRules`); the serial number only when `withSerial`.
+     * seed), by PingOne's rules (`oathTokenRules`); the serial number only when `withSerial`; not the fields in
+     * `skip` (checked by the caller, e.g. a secret given by reference).
      */
-    oathToken(prefix: string, withSerial: boolean): void {
+    oathToken(prefix: string, withSerial: boolean, skip: readonly string[] = []): void {
         const values = (prefix === "" ? this.inputs : this.inputs[prefix.replace(/\.$/, "")]) as Record<
             string,
             unknown
         >;
         const check = (field: string, issue: (value: unknown, name: string) => string | undefined, optional = true) => {
+            if (skip.includes(field)) return;
             const value = values[field];
             if (isUnknown(value) || (optional && value === undefined)) return;
             const reason = issue(value, prefix + field);

@@ -1,7 +1,8 @@
 import { type ConnectionSettings } from "../client/connection";
 import { type MfaDevice } from "../client/types";
 import { defineProvider } from "../dynamic/defineProvider";
-import { logInfo } from "../providerHost";
+import { logInfo, referencedSecretProblem, secretValue } from "../providerHost";
+import { type SecretReference, isSecretReference } from "../secretReference";
 import { isUnknown } from "../validation";
 import { type ActivationRequest, activateOathTokenDevice } from "./activateDevice";
 import { type OtpSeed } from "../otp/otpFromSeed";
@@ -13,8 +14,9 @@ export interface OathTokenActivationInputs {
     environmentId: string;
     userId: string;
     deviceId: string;
-    otp?: string;
-    nextOtp?: string;
+    /** The code, or where the provider host reads it (`SecretReference`). */
+    otp?: string | SecretReference;
+    nextOtp?: string | SecretReference;
     /** Instead of otp/nextOtp: the token's seed, from which the codes are computed at create time. */
     seed?: OtpSeed;
     /** Instead of otp/nextOtp: a command printing the token's current code, run when a code is needed. */
@@ -85,14 +87,23 @@ export const oathTokenActivationProvider = defineProvider<
             } else {
                 checker.oathToken("seed.", false);
             }
-        } else {
+        } else if (!isSecretReference(news.otp)) {
             checker.otp(
                 "otp",
                 true,
                 "Set otp to the code the token shows now (press the button on a HOTP token), or give the token's seed.",
             );
         }
-        checker.otp("nextOtp", false, "Set nextOtp to the token's next code, or leave it out.");
+        for (const key of ["otp", "nextOtp"] as const) {
+            const ref = news[key];
+            if (!isSecretReference(ref)) continue;
+            const problem = referencedSecretProblem(ref, (code) =>
+                /^\d{6,8}$/.test(code) ? undefined : `${key} must be the 6 to 8 digit code the token shows`,
+            );
+            if (problem) checker.fail(key, problem);
+        }
+        if (!isSecretReference(news.nextOtp))
+            checker.otp("nextOtp", false, "Set nextOtp to the token's next code, or leave it out.");
         if (typeof news.otp === "string" && news.otp !== "" && !isUnknown(news.otp) && news.otp === news.nextOtp) {
             checker.fail(
                 "nextOtp",
@@ -111,7 +122,8 @@ export const oathTokenActivationProvider = defineProvider<
     },
 
     async create(client, inputs) {
-        const request = { ...inputs, oathResync: inputs.oathResync };
+        const { environmentId, userId, deviceId, oathResync } = inputs;
+        const request = { environmentId, userId, deviceId, oathResync };
         const outcome = inputs.seed
             ? await activateWithSeed(client, { ...request, seed: inputs.seed }, { log: logInfo })
             : await activateOathTokenDevice(client, { ...request, ...codeSources(inputs) }, { log: logInfo });
@@ -140,8 +152,12 @@ export const oathTokenActivationProvider = defineProvider<
 function codeSources(inputs: OathTokenActivationInputs): Pick<ActivationRequest, "otp" | "nextOtp"> {
     const command = inputs.otpCommand;
     if (command) return { otp: () => codeFromCommand(command), nextOtp: () => codeFromCommand(command) };
-    // check() made otp required when there is neither a seed nor a command.
-    return { otp: inputs.otp ?? "", nextOtp: inputs.nextOtp };
+    // check() made otp required when there is neither a seed nor a command. References are read when sent.
+    const { otp, nextOtp } = inputs;
+    return {
+        otp: otp === undefined ? "" : async () => secretValue(otp),
+        nextOtp: nextOtp === undefined ? undefined : async () => secretValue(nextOtp),
+    };
 }
 
 function outputsOf(

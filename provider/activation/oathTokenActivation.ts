@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "../dynamic/lazyProvider";
 import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
+import { type SecretReference, isSecretReference } from "../secretReference";
 import { type OtpSeed } from "../otp/otpFromSeed";
 import { type OathTokenActivationInputs, type OathTokenActivationOutputs } from "./activationProvider";
 
@@ -21,12 +22,12 @@ export interface OathTokenActivationArgs {
      * The code the token shows now (6–8 digits). One-shot: it is stored only as a secret, and a
      * later change of it is not a change of the resource.
      */
-    otp?: pulumi.Input<string>;
+    otp?: pulumi.Input<string> | SecretReference;
     /**
      * The token's next code, used only when PingOne answers `EXTRA_OTP_REQUIRED` (the token needs a
      * resync). Secret, one-shot like `otp`.
      */
-    nextOtp?: pulumi.Input<string>;
+    nextOtp?: pulumi.Input<string> | SecretReference;
     /**
      * Instead of `otp`/`nextOtp`: the token's seed (hex secret, type, digits, algorithm, counter or
      * timeStep). The codes are computed when the resource is created: the current TOTP (and the next
@@ -75,8 +76,8 @@ export const oathTokenActivationProvider = lazyProvider<OathTokenActivationInput
  *     environmentId,
  *     userId: device.userId,
  *     deviceId: device.deviceId,
- *     otp: config.requireSecret("aliceOtp"), // the code the fob shows now
- *     nextOtp: config.requireSecret("aliceNextOtp"), // the one after, used only for a resync
+ *     otp: { config: "myproject:aliceOtp" }, // the code the fob shows now (pulumi config set --secret)
+ *     nextOtp: { config: "myproject:aliceNextOtp" }, // the one after, used only for a resync
  * });
  */
 export class OathTokenActivation extends ModuleBackedResource {
@@ -103,10 +104,10 @@ export class OathTokenActivation extends ModuleBackedResource {
             environmentId: args.environmentId,
             userId: args.userId,
             deviceId: args.deviceId,
-            otp: args.otp === undefined ? undefined : pulumi.secret(args.otp),
+            otp: secretOrReference(args.otp),
             seed: args.seed === undefined ? undefined : pulumi.secret(args.seed),
             otpCommand: args.otpCommand,
-            nextOtp: args.nextOtp === undefined ? undefined : pulumi.secret(args.nextOtp),
+            nextOtp: secretOrReference(args.nextOtp),
             oathResync: args.oathResync,
             deleteDeviceOnDestroy: args.deleteDeviceOnDestroy,
             connection: args.connection === undefined ? undefined : pulumi.secret(args.connection),
@@ -118,4 +119,10 @@ export class OathTokenActivation extends ModuleBackedResource {
         };
         super("OathTokenActivation", "oathTokenActivationProvider", name, props, opts, ["connection"]);
     }
+}
+
+/** A reference stays as it is (the provider host reads the value); a value is marked secret. */
+function secretOrReference(value: pulumi.Input<string> | SecretReference | undefined) {
+    if (value === undefined || isSecretReference(value)) return value;
+    return pulumi.secret(value);
 }

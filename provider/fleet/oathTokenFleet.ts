@@ -16,7 +16,8 @@ import {
 } from "../seeds";
 import { OathTokenBatch } from "./oathTokenBatch";
 import { type BatchTokenInput, type BatchTokenState } from "./oathTokenBatchProvider";
-import { type SecretReference, type SeedFileReadOptions, referencePath, secretOptions } from "./seedFileReference";
+import { type SecretReference } from "../secretReference";
+import { type SeedFileReadOptions, referencePath, secretOptions } from "./seedFileReference";
 
 /** How a fleet reads its seed file: format, defaults and limits; secrets by reference only. */
 export interface FleetSeedFileOptions extends SeedFileReadOptions {

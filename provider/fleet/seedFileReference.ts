@@ -2,15 +2,8 @@ import { statSync } from "node:fs";
 import * as path from "node:path";
 import { projectFolder } from "../embeddedEmulator";
 import { oathTokenFingerprint } from "../model/oathToken";
+import { type SecretReference, describeSecretReference, howToSet, resolveSecretReference } from "../secretReference";
 import { type SeedFileOptions, type SeedLoadResult, type TokenSeed, SeedFileError, loadSeedFile } from "../seeds";
-
-/**
- * Where a secret is read from, by name, so the secret itself never becomes a resource input (Pulumi's Node
- * SDK logs every registered resource's inputs at debug level during preview, secrets included):
- * `{ config: "pingone-oath:seedPassphrase" }` (stack config, set with `pulumi config set --secret`) or
- * `{ env: "PSKC_PASSPHRASE" }` (an environment variable of the `pulumi` command).
- */
-export type SecretReference = { config: string } | { env: string };
 
 /** The seed file options a fleet passes on: everything but secrets, which go by reference. */
 export type SeedFileReadOptions = Omit<SeedFileOptions, "passphrase" | "preSharedKeyHex" | "ivHex" | "file" | "now">;
@@ -50,21 +43,11 @@ export function secretOptions(
 ): Pick<SeedFileOptions, "passphrase" | "preSharedKeyHex" | "ivHex"> {
     const read = (ref: SecretReference | undefined, what: string): string | undefined => {
         if (!ref) return undefined;
-        if ("env" in ref) {
-            const value = env[ref.env];
-            if (value === undefined || value === "") {
-                throw new SeedFileError(
-                    `${reference.path}: the ${what} is to come from the environment variable ${ref.env}, which is not set in the ` +
-                        `environment of the pulumi command. Set it (export ${ref.env}=...) and run again.`,
-                );
-            }
-            return value;
-        }
-        const value = readConfig?.(ref.config);
-        if (value === undefined || value === "") {
+        const value = resolveSecretReference(ref, readConfig, env);
+        if (value === undefined) {
             throw new SeedFileError(
-                `${reference.path}: the ${what} is to come from the stack config ${ref.config}, which is not set. ` +
-                    `Set it: pulumi config set --secret ${ref.config} <value>`,
+                `${reference.path}: the ${what} is to come from the ${describeSecretReference(ref)}, which is not set ` +
+                    `where the pulumi command runs: ${howToSet(ref)}, and run again.`,
             );
         }
         return value;

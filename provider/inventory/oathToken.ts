@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "../dynamic/lazyProvider";
 import { type OathTokenInputs, type OathTokenOutputs } from "./oathTokenProvider";
 import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
+import { type SecretReference, isSecretReference } from "../secretReference";
 import { type OathHashAlgorithm, type OathTokenType, type OtpLength, type TimeStep } from "../model/oathToken";
 
 export interface OathTokenArgs {
@@ -10,11 +11,12 @@ export interface OathTokenArgs {
     /** The serial printed on the token: 1 to 50 letters and digits. */
     serialNumber: pulumi.Input<string>;
     /**
-     * The token's seed, hex. Stored as a secret input; the outputs keep only its fingerprint. Pulumi's SDK
-     * prints a resource's inputs in its debug log at preview (`-v=9`, `--debug`, the event log), secrets
-     * included: for roll-outs use `OathTokenFleet`, whose inputs hold no seed.
+     * The token's seed, hex; better, where to read it: `{ config: "myproject:fob1Seed" }` (secret stack config)
+     * or `{ env: "FOB1_SEED" }`, which the provider host resolves, so the seed is never a resource input. A
+     * value is stored as a secret input, but Pulumi's SDK prints a resource's inputs in its debug log at
+     * preview (`-v=9`, `--debug`, the event log), secrets included. The outputs keep only its fingerprint.
      */
-    secret: pulumi.Input<string>;
+    secret: pulumi.Input<string> | SecretReference;
     /** `HOTP` (counter based, RFC 4226) or `TOTP` (time based, RFC 6238). */
     type: pulumi.Input<OathTokenType>;
     /** Code length, 6 (default) or 8. */
@@ -49,7 +51,7 @@ export const oathTokenProvider = lazyProvider<OathTokenInputs, OathTokenOutputs>
  * const fob = new OathToken("fob-000001", {
  *     environmentId,
  *     serialNumber: "FOB000001",
- *     secret: config.requireSecret("fob000001Seed"), // hex
+ *     secret: { config: "myproject:fob000001Seed" }, // hex; pulumi config set --secret myproject:fob000001Seed ...
  *     type: "HOTP",
  * });
  */
@@ -77,7 +79,8 @@ export class OathToken extends ModuleBackedResource {
         const props = {
             environmentId: args.environmentId,
             serialNumber: args.serialNumber,
-            secret: pulumi.secret(args.secret),
+            // A reference is no secret: the provider host reads the value it names.
+            secret: isSecretReference(args.secret) ? args.secret : pulumi.secret(args.secret),
             type: args.type,
             otpLength: args.otpLength,
             hashAlgorithm: args.hashAlgorithm,

@@ -2,11 +2,20 @@ import { type ConnectionSettings } from "../client/connection";
 import { type OathTokenCreate, type PingOneOathToken } from "../client/types";
 import { createOrAdopt } from "../dynamic/createOrAdopt";
 import { defineProvider } from "../dynamic/defineProvider";
-import { oathTokenDefaults, oathTokenFingerprint, type OathTokenSpec, withOathTokenDefaults } from "../model/oathToken";
-import { logInfo } from "../providerHost";
+import {
+    oathTokenDefaults,
+    oathTokenFingerprint,
+    oathTokenRules,
+    type OathTokenSpec,
+    withOathTokenDefaults,
+} from "../model/oathToken";
+import { logInfo, referencedSecretProblem, secretValue } from "../providerHost";
+import { type SecretReference, isSecretReference } from "../secretReference";
 
 /** Inputs as the provider receives them: the token model (defaults filled in), where, and how to connect. */
-export interface OathTokenInputs extends OathTokenSpec {
+export interface OathTokenInputs extends Omit<OathTokenSpec, "secret"> {
+    /** The seed, hex; or where the provider host reads it (`SecretReference`), so it is never an input. */
+    secret: string | SecretReference;
     environmentId: string;
     /**
      * Take over an object PingOne already holds for this serial (made by hand, by another tool, or by a run
@@ -43,22 +52,28 @@ export const oathTokenProvider = defineProvider<OathTokenInputs, OathTokenOutput
 
     check(raw, checker) {
         checker.pingOneId("environmentId", "PingOne environment id");
-        checker.oathToken("", true);
+        if (isSecretReference(raw.secret)) {
+            const problem = referencedSecretProblem(raw.secret, (value) => oathTokenRules.secret(value, "the secret"));
+            if (problem) checker.fail("secret", problem);
+        }
+        checker.oathToken("", true, isSecretReference(raw.secret) ? ["secret"] : []);
         checker.boolean("adopt");
         checker.connection();
         // The checks above vouch for the shape (at preview some values may still be unknown).
-        return withOathTokenDefaults(raw as unknown as OathTokenInputs);
+        const { secret, ...token } = raw as unknown as OathTokenInputs;
+        return { ...withOathTokenDefaults(token), secret };
     },
 
     comparable(olds, news) {
         // State written before fingerprints kept the secret itself (encrypted): the same secret is no change.
+        const secret = secretValue(news.secret);
         const legacy = (olds as { secret?: string }).secret;
-        const unchangedLegacy = olds.fingerprint === undefined && legacy?.toLowerCase() === news.secret.toLowerCase();
-        return { ...news, fingerprint: unchangedLegacy ? undefined : oathTokenFingerprint(news) };
+        const unchangedLegacy = olds.fingerprint === undefined && legacy?.toLowerCase() === secret.toLowerCase();
+        return { ...news, fingerprint: unchangedLegacy ? undefined : oathTokenFingerprint({ ...news, secret }) };
     },
 
     async create(client, inputs) {
-        const body = oathTokenCreateBody(inputs);
+        const body = oathTokenCreateBody({ ...inputs, secret: secretValue(inputs.secret) });
         const { object, adopted } = await createOrAdopt({
             what: `OATH token ${inputs.serialNumber}`,
             create: () => client.createOathToken(inputs.environmentId, body),
@@ -111,7 +126,10 @@ function outputsOf(
     return {
         environmentId: settings.environmentId,
         serialNumber: token.serialNumber,
-        fingerprint: "secret" in settings ? oathTokenFingerprint(settings) : settings.fingerprint,
+        fingerprint:
+            "secret" in settings
+                ? oathTokenFingerprint({ ...settings, secret: secretValue(settings.secret) })
+                : settings.fingerprint,
         type: token.type,
         otpLength: oneOf([6, 8] as const, token.otpLength, settings.otpLength),
         hashAlgorithm: token.hashAlgorithm ?? settings.hashAlgorithm,

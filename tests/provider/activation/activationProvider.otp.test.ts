@@ -11,6 +11,7 @@ import {
     type Scenario,
     fakeYkmanCommand,
     isolateSuiteEnvironment,
+    rfc4226Codes,
     rfcSecretHex,
     startScenario,
 } from "../../support/fixtures";
@@ -29,6 +30,33 @@ describe("OathTokenActivation codes from a seed or a command, against the emulat
         deleteDeviceOnDestroy: false,
         connection: s.connection,
         ...extra,
+    });
+
+    it("reads codes given by reference from stack config or the environment, and says which one is not set", async () => {
+        const t = s.addPairedToken({ counter: 3 });
+        await provider.configure!({
+            config: { get: (key: string) => ({ "proj:fobOtp": rfc4226Codes[3] })[key] },
+        } as never);
+        process.env.FOB_NEXT_OTP = rfc4226Codes[4];
+        try {
+            const news = inputs(t, { otp: { config: "proj:fobOtp" }, nextOtp: { env: "FOB_NEXT_OTP" } });
+            const checked = await provider.check!({} as never, news as never);
+            assert.deepEqual(checked.failures, []);
+            assert.deepEqual(
+                checked.inputs?.otp,
+                { config: "proj:fobOtp" },
+                "the reference, not the code, is the input",
+            );
+            assert.equal((await provider.create(checked.inputs!)).outs?.status, "ACTIVE");
+            const missing = await provider.check!({} as never, inputs(t, { otp: { env: "NO_SUCH_OTP_VAR" } }) as never);
+            assert.equal(missing.failures?.[0]?.property, "otp");
+            assert.match(
+                missing.failures![0]!.reason,
+                /environment variable NO_SUCH_OTP_VAR is not set: set it in the environment/,
+            );
+        } finally {
+            delete process.env.FOB_NEXT_OTP;
+        }
     });
 
     it("runs the command once for a direct activation, twice for a resync, never for an ACTIVE device", async () => {

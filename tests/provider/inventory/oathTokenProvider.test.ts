@@ -34,7 +34,11 @@ describe("OathToken provider against the emulator", () => {
             undefined,
             "no secret in the outputs",
         );
-        assert.equal(created.outs?.fingerprint, oathTokenFingerprint(inputs), "its fingerprint, to notice a change");
+        assert.equal(
+            created.outs?.fingerprint,
+            oathTokenFingerprint({ ...inputs, secret: rfcSecretHex }),
+            "its fingerprint, to notice a change",
+        );
         assert.ok(!JSON.stringify(created.outs).includes(rfcSecretHex));
     });
 
@@ -79,6 +83,28 @@ describe("OathToken provider against the emulator", () => {
         await oathTokenProvider.delete!(created.id, created.outs!);
         assert.equal(s.emulator.getToken(s.environmentId, inputs.serialNumber), undefined);
         assert.equal((await oathTokenProvider.read!(created.id, created.outs)).id, undefined);
+    });
+
+    it("takes the secret by reference: the provider host reads it, the input and outputs never hold it", async () => {
+        process.env.FOB_SEED_HEX = rfcSecretHex;
+        try {
+            const news = token({ secret: { env: "FOB_SEED_HEX" } });
+            const checked = await oathTokenProvider.check!({} as never, news);
+            assert.deepEqual(checked.failures, []);
+            const created = await oathTokenProvider.create(checked.inputs!);
+            assert.equal(created.outs?.fingerprint, oathTokenFingerprint({ ...news, secret: rfcSecretHex }));
+            assert.ok(!JSON.stringify([checked.inputs, created.outs]).includes(rfcSecretHex));
+            const diff = await oathTokenProvider.diff!(created.id, created.outs!, checked.inputs!);
+            assert.equal(diff.changes, false, "the same secret by reference is no change");
+            process.env.FOB_SEED_HEX = "zz";
+            const bad = await oathTokenProvider.check!({} as never, news);
+            assert.match(
+                bad.failures![0]!.reason,
+                /the secret must be hex.*\(read from the environment variable FOB_SEED_HEX\)/,
+            );
+        } finally {
+            delete process.env.FOB_SEED_HEX;
+        }
     });
 
     it("checks PingOne's rules at preview", async () => {
