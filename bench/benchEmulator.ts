@@ -63,6 +63,14 @@ export interface RequestStats {
     errors: number;
     /** First arrival to last arrival, ms (0 for fewer than two requests). */
     spanMs: number;
+    /** Arrival of the first and the last request (ms since the epoch); undefined without requests. */
+    firstAt?: number;
+    lastAt?: number;
+    /** First request to the last `oathJobs` request (the inventory jobs done), ms; undefined without jobs. */
+    jobsDoneMs?: number;
+    /** Arrival of the first request answered 429, and how many requests arrived before it. */
+    first429At?: number;
+    before429: number;
     /** Largest number of requests that arrived within any 1-second window. */
     peakPerSecond: number;
     byEndpoint: Record<string, number>;
@@ -82,6 +90,7 @@ export function requestStats(entries: RequestLogEntry[]): RequestStats {
         spanMs: 0,
         peakPerSecond: 0,
         byEndpoint: {},
+        before429: 0,
     };
     for (const e of entries) {
         stats.total++;
@@ -97,7 +106,13 @@ export function requestStats(entries: RequestLogEntry[]): RequestStats {
         else stats.reads++;
     }
     const times = entries.map((e) => e.at).sort((a, b) => a - b);
+    if (times.length > 0) [stats.firstAt, stats.lastAt] = [times[0], times[times.length - 1]];
     if (times.length > 1) stats.spanMs = times[times.length - 1] - times[0];
+    stats.first429At = Math.min(...entries.filter((e) => e.status === 429).map((e) => e.at));
+    if (!Number.isFinite(stats.first429At)) stats.first429At = undefined;
+    else stats.before429 = entries.filter((e) => e.at < stats.first429At!).length;
+    const jobs = entries.filter((e) => /\/oathJobs(\/|$)/.test(e.path)).map((e) => e.at);
+    if (jobs.length > 0 && stats.firstAt !== undefined) stats.jobsDoneMs = Math.max(...jobs) - stats.firstAt;
     for (let lo = 0, hi = 0; hi < times.length; hi++) {
         while (times[hi] - times[lo] >= 1000) lo++;
         stats.peakPerSecond = Math.max(stats.peakPerSecond, hi - lo + 1);
@@ -120,4 +135,51 @@ function endpointOf(e: RequestLogEntry): string {
 export function deviceStatusCounts(tenant: BenchTenant): { active: number; total: number } {
     const devices = tenant.emulator.listDevices(tenant.environmentId);
     return { active: devices.filter((d) => d.status === "ACTIVE").length, total: devices.length };
+}
+
+/** What PingOne would hold, and what it accepted, after a run with faults: the goals' "no duplicate, no repeat". */
+export interface ActivationAudit {
+    devices: number;
+    /** Devices beyond the first for one serial number, and for one user (each user gets one token here). */
+    duplicateBySerial: number;
+    duplicateByUser: number;
+    /** Activate calls that reached the emulator (any answer), and those it accepted (200, answer lost or not). */
+    activateCalls: number;
+    accepted: number;
+    /** Devices with more than one accepted activation: repeated activations. */
+    devicesAcceptedTwice: number;
+    maxAcceptedPerDevice: number;
+    maxCallsPerDevice: number;
+    /** Activate calls sent to a device after PingOne had accepted one for it (refused: it is ACTIVE). */
+    callsAfterAccepted: number;
+}
+
+const activateContentType = /device\.activate/i;
+
+/** Devices of the tenant and the activate calls of a request log. */
+export function auditActivations(tenant: BenchTenant, entries: RequestLogEntry[]): ActivationAudit {
+    const devices = tenant.emulator.listDevices(tenant.environmentId);
+    const beyondFirst = (keys: string[]) => keys.length - new Set(keys).size;
+    const calls = new Map<string, number>();
+    const accepted = new Map<string, number>();
+    let callsAfterAccepted = 0;
+    for (const e of entries) {
+        if (e.method !== "POST" || !activateContentType.test(e.contentType ?? "")) continue;
+        const deviceId = e.path.split("/").pop()!;
+        calls.set(deviceId, (calls.get(deviceId) ?? 0) + 1);
+        if ((accepted.get(deviceId) ?? 0) > 0) callsAfterAccepted++;
+        if (e.status === 200) accepted.set(deviceId, (accepted.get(deviceId) ?? 0) + 1);
+    }
+    const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+    return {
+        devices: devices.length,
+        duplicateBySerial: beyondFirst(devices.map((d) => d.serialNumber)),
+        duplicateByUser: beyondFirst(devices.map((d) => d.user.id)),
+        activateCalls: sum(calls),
+        accepted: sum(accepted),
+        devicesAcceptedTwice: [...accepted.values()].filter((n) => n > 1).length,
+        maxAcceptedPerDevice: Math.max(0, ...accepted.values()),
+        maxCallsPerDevice: Math.max(0, ...calls.values()),
+        callsAfterAccepted,
+    };
 }

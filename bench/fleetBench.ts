@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { type Stack } from "@pulumi/pulumi/automation";
+import { type RandomFaultCounts, type RandomFaultSettings } from "../emulator";
 import { pulumiCli, stateRoot } from "../dev/localStack";
 import { repoRoot } from "../dev/pulumiCli";
 import {
@@ -12,71 +13,87 @@ import {
     EMULATOR_BURST,
     EMULATOR_LATENCY_MS,
     EMULATOR_RATE_PER_SECOND,
+    auditActivations,
     deviceStatusCounts,
     requestStats,
     startTenant,
 } from "./benchEmulator";
-import { type FleetStack, measureState, measureUp, openFleetStack } from "./fleetRun";
+import { BEFORE_COMMIT, BEFORE_STATE_N1000 } from "./before";
+import { type FleetStack, type UpMeasurement, measureState, measureUp, openFleetStack } from "./fleetRun";
 import { runNaive } from "./naiveScript";
 import {
     type CheckpointMode,
     type RunRow,
-    boundMs,
+    b4Ms,
+    before,
+    callsTable,
     endpointTable,
+    faultTable,
+    growthTable,
+    markdownTable,
     modeLabel,
     providerTable,
     runsTable,
-    scalingTable,
+    s,
+    stateMemoryTable,
     timeTable,
 } from "./report";
-import { removeBenchFiles, writeBenchFiles } from "./seedFiles";
+import { type BenchFiles, removeBenchFiles, writeBenchFiles } from "./seedFiles";
 
 /**
- * `npm run bench`: OathTokenFleet through the real `pulumi up` against a rate-limited PingOne emulator,
- * next to a naive sequential script and the bound the rate limit sets, all measured in one run.
+ * `npm run bench`: OathTokenFleet through the real `pulumi up` against a rate-limited PingOne emulator, next
+ * to the BEFORE figures (bench/results.md at c6d3c15, quoted) and a naive sequential script, all measured in
+ * one run; writes bench/results.md.
  *
- *   --quick              N = 20 only (a try-out)
- *   --sizes 100,1000     fleet and naive sizes (default 100,1000)
- *   --sweep 16,64,128    parallelism values tried on the smallest size first ("none" to skip)
- *   --parallel P         `pulumi up --parallel` for the main runs (default DEFAULT_PARALLEL)
+ *   --quick              a try-out (~1 min): N=100 only, faults at N=100; results go to a temp file, not
+ *                        bench/results.md
+ *   --sizes 100,1000,10000   fleet sizes (default); each in every state-write mode, with a no-op re-run
+ *   --naive-sizes 100,1000   sizes for the sequential script (default: the sizes up to 1,000; "none" or
+ *                        --no-naive to skip)
+ *   --fault-n 1000       size of the fault run (default 1000; "none" to skip)
+ *   --fault-seed S       seed of the emulator's random faults (default 10)
+ *   --parallel P         `pulumi up --parallel` (default DEFAULT_PARALLEL)
+ *   --batches B          OathTokenFleet `batches` (default: the fleet's own default)
  *   --rps R / --burst B  client pacing for the provider host (PINGONE_REQUESTS_PER_SECOND / _BURST)
- *   --compare-rps 90     pacing values also measured at the largest N, skip mode ("none" to skip)
- *   --no-naive           skip the sequential script
- *   --checkpoints M      both (default) | per-step (Pulumi's default: the whole state file rewritten after
- *                        every step) | skip (PULUMI_SKIP_CHECKPOINTS=true: written once at the end)
- *   --env KEY=VALUE      extra environment for the CLI (repeatable), e.g. PULUMI_SKIP_CHECKPOINTS=true
+ *   --checkpoints M      both (default) | per-step (Pulumi's default: the state file rewritten after every
+ *                        step) | skip (PULUMI_SKIP_CHECKPOINTS=true: written once at the end)
+ *   --env KEY=VALUE      extra environment for the CLI (repeatable)
  *   --keep-state         keep the bench backends under .pulumi-state/bench-*
  *   --timeout-min M      the whole bench stops itself after M minutes (default 60)
  */
 
 /**
- * From the sweep: at 50 ms latency every value from 8 (the CLI default, 4 × CPUs here) to 256 gave the
- * same wall time, because the client's pacer, not concurrency, sets the pace (N=1000, state written
- * once: 16/32/64/128 → 51.5–52.0 s at 90 rps). Requests in flight needed ≈ rate × time per operation;
- * 64 covers 100/s up to ~600 ms per operation (real PingOne latency plus engine overhead) and costs
- * nothing here, while far larger values only queue in the pacer.
+ * Enough steps in flight for every batch (16 by default) at once; each batch works on its tokens 16 at a
+ * time and the client's pacer, not the engine, sets the pace. Kept from the BEFORE runs for a like-for-like
+ * comparison (their sweep: 16 to 128 made no difference).
  */
 const DEFAULT_PARALLEL = 64;
 /**
- * Client pacing the bench hands the provider host. The provider's default is 90 rps (burst 10): against
- * a limiter of exactly 100/s that leaves 10 % of the budget unused (N=1000: API span 44.4 s vs 40 s);
- * 100 gave zero 429s (the client's GCRA never exceeds 100/s + 10), 110 drew 429s and was slower.
+ * Client pacing the bench hands the provider host, as in the BEFORE runs. The provider's default is 90 rps
+ * (burst 10): against a limiter of exactly 100/s that leaves 10 % of the budget unused; 100 drew zero 429s
+ * (the client's GCRA never exceeds 100/s + 10).
  */
 const DEFAULT_RPS = 100;
 const DEFAULT_CLIENT_BURST = 10;
+/** The issue's fault mix: 5 % of writes fail (503, or a connection cut before or after PingOne acts). */
+const FAULT_WRITE_RATE = 0.05;
+/** …and a 2 s storm of 429s every 10 s, the first 3 s after `pulumi up` is started (as its first calls go out). */
+const FAULT_STORMS = { everyMs: 10_000, durationMs: 2_000, firstAtMs: 3_000 };
+/** The N the issue's goals name. */
+const GOAL_N = 1000;
 
 interface Args {
     sizes: number[];
-    sweep: number[];
+    naiveSizes: number[];
+    faultN: number | undefined;
+    faultSeed: number;
     parallel: number;
+    batches: number | undefined;
     rps: number;
     burst: number;
-    naive: boolean;
     keepState: boolean;
     timeoutMin: number;
     quick: boolean;
-    /** Client pacing values also tried (skip mode, largest N, main parallelism). */
-    compareRps: number[];
     /** Which state-write modes to measure the fleet in, side by side. */
     modes: CheckpointMode[];
     /** Extra environment for the CLI and provider host (`--env KEY=VALUE`, repeatable). */
@@ -86,12 +103,14 @@ interface Args {
 const benchOptions: ParseArgsOptionsConfig = {
     quick: { type: "boolean" },
     sizes: { type: "string" },
-    sweep: { type: "string" },
+    "naive-sizes": { type: "string" },
+    "no-naive": { type: "boolean" },
+    "fault-n": { type: "string" },
+    "fault-seed": { type: "string" },
     parallel: { type: "string" },
-    "compare-rps": { type: "string" },
+    batches: { type: "string" },
     rps: { type: "string" },
     burst: { type: "string" },
-    "no-naive": { type: "boolean" },
     "keep-state": { type: "boolean" },
     checkpoints: { type: "string" },
     env: { type: "string" },
@@ -100,24 +119,26 @@ const benchOptions: ParseArgsOptionsConfig = {
 
 function parseBenchArgs(argv: string[]): Args {
     const args: Args = {
-        sizes: [100, 1000],
-        sweep: [16, 64, 128],
+        sizes: [100, 1000, 10_000],
+        naiveSizes: [],
+        faultN: GOAL_N,
+        faultSeed: 10,
         parallel: DEFAULT_PARALLEL,
+        batches: undefined,
         rps: DEFAULT_RPS,
         burst: DEFAULT_CLIENT_BURST,
-        naive: true,
         keepState: false,
         timeoutMin: 60,
         quick: false,
         modes: ["per-step", "skip"],
-        compareRps: [90],
         extraEnv: {},
     };
+    let naiveSizes: number[] | undefined;
     const list = (v: string | undefined, what: string) => {
         if (v === "none") return [];
         const values = (v ?? "").split(",").map((x) => Number(x.trim()));
-        if (!values.length || values.some((x) => !Number.isInteger(x) || x < 1 || x > 5000))
-            throw new Error(`${what} wants whole numbers 1..5000, comma-separated`);
+        if (!values.length || values.some((x) => !Number.isInteger(x) || x < 1 || x > 100_000))
+            throw new Error(`${what} wants whole numbers 1..100000, comma-separated`);
         return values;
     };
     const num = (v: string | undefined, what: string) => {
@@ -136,7 +157,7 @@ function parseBenchArgs(argv: string[]): Args {
     });
     for (const token of tokens) {
         const v = token.kind === "option" ? token.value : undefined;
-        // As before, `-ab` and a switch given a value (`--quick=yes`) are unknown arguments.
+        // `-ab` and a switch given a value (`--quick=yes`) are unknown arguments.
         const known =
             token.kind === "option" &&
             token.rawName.startsWith("--") &&
@@ -149,23 +170,29 @@ function parseBenchArgs(argv: string[]): Args {
             case "sizes":
                 args.sizes = list(v, "--sizes");
                 break;
-            case "sweep":
-                args.sweep = list(v, "--sweep");
+            case "naive-sizes":
+                naiveSizes = list(v, "--naive-sizes");
+                break;
+            case "no-naive":
+                naiveSizes = [];
+                break;
+            case "fault-n":
+                args.faultN = v === "none" ? undefined : list(v, "--fault-n")[0];
+                break;
+            case "fault-seed":
+                args.faultSeed = Math.trunc(num(v, "--fault-seed"));
                 break;
             case "parallel":
                 args.parallel = num(v, "--parallel");
                 break;
-            case "compare-rps":
-                args.compareRps = list(v, "--compare-rps");
+            case "batches":
+                args.batches = num(v, "--batches");
                 break;
             case "rps":
                 args.rps = num(v, "--rps");
                 break;
             case "burst":
                 args.burst = num(v, "--burst");
-                break;
-            case "no-naive":
-                args.naive = false;
                 break;
             case "keep-state":
                 args.keepState = true;
@@ -189,18 +216,18 @@ function parseBenchArgs(argv: string[]): Args {
         }
     }
     if (args.quick) {
-        args.sizes = [20];
-        args.sweep = args.sweep.length ? [16, 64] : [];
+        args.sizes = [100];
+        args.faultN = args.faultN === undefined ? undefined : 100;
         args.timeoutMin = Math.min(args.timeoutMin, 10);
     }
     if (!args.sizes.length) throw new Error("--sizes needs at least one size");
+    args.naiveSizes = naiveSizes ?? args.sizes.filter((n) => n <= 1000);
     return args;
 }
 
 const rows: RunRow[] = [];
 let currentStack: Stack | undefined;
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "pingone-bench-logs-"));
-const resultsFile = path.join(repoRoot, "bench", "results.md");
 
 function progress(message: string): void {
     process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -211,95 +238,175 @@ function modeEnv(mode: CheckpointMode): Record<string, string> {
     return mode === "skip" ? { PULUMI_EXPERIMENTAL: "true", PULUMI_SKIP_CHECKPOINTS: "true" } : {};
 }
 
-async function fleetRun(
+/** A fresh tenant of N users, their seed files and a fresh stack; cleaned up after `body`. */
+async function withFleetStack(
     args: Args,
+    name: string,
     n: number,
-    parallel: number,
-    kind: "fleet" | "sweep",
     mode: CheckpointMode,
-    withNoop: boolean,
-    rps = args.rps,
+    body: (fleet: FleetStack, tenant: BenchTenant, files: BenchFiles) => Promise<void>,
+    empty = false,
 ): Promise<void> {
     const tenant = await startTenant(n);
-    const files = writeBenchFiles(`n${n}`, tenant.userIds);
-    const name = `bench-${kind}-${mode}-n${n}-p${parallel}-r${rps}`;
-    const pacing = `${rps}/${args.burst}`;
-    let fleet: FleetStack | undefined;
+    const files = writeBenchFiles(name, tenant.userIds);
     try {
-        fleet = await openFleetStack(
+        const fleet = await openFleetStack(
             name,
             tenant,
             files,
             {
                 ...modeEnv(mode),
                 ...args.extraEnv,
-                PINGONE_REQUESTS_PER_SECOND: String(rps),
+                PINGONE_REQUESTS_PER_SECOND: String(args.rps),
                 PINGONE_REQUEST_BURST: String(args.burst),
             },
             logDir,
+            { batches: args.batches, empty },
         );
         currentStack = fleet.stack;
-        progress(`${kind} N=${n} parallel=${parallel} pacing=${pacing} ${modeLabel(mode)}: pulumi up…`);
-        const up = await measureUp(fleet, tenant, parallel);
-        const devices = deviceStatusCounts(tenant);
-        const row: RunRow = {
-            kind,
-            checkpoints: mode,
-            label:
-                kind === "sweep"
-                    ? `sweep: fleet up, parallel ${parallel}${rps === args.rps ? "" : `, pacing ${rps}/s`}`
-                    : "fleet `pulumi up`",
-            n,
-            parallel,
-            pacing,
-            wallMs: up.wallMs,
-            stats: requestStats(tenant.emulator.requests.slice(up.requestsFrom, up.requestsTo)),
-            failures: up.failures,
-            firstError: up.firstError,
-            active: devices.active,
-            devices: devices.total,
-            changes: up.changes,
-        };
-        try {
-            row.state = measureState(fleet.backendDir);
-        } catch (error) {
-            progress(`  could not read the checkpoint: ${(error as Error).message}`);
-        }
-        rows.push(row);
-        progress(
-            `  ${(up.wallMs / 1000).toFixed(1)} s, ${row.stats.total} calls (${(up.wallMs / boundMs(row)).toFixed(2)}× bound), 429s ${row.stats.rateLimited}, ACTIVE ${devices.active}/${n}, failures ${up.failures}${up.firstError ? ` (${up.firstError})` : ""}`,
-        );
-
-        if (withNoop) {
-            progress(`no-op re-run N=${n}: pulumi up…`);
-            const again = await measureUp(fleet, tenant, parallel);
-            const after = deviceStatusCounts(tenant);
-            const noop: RunRow = {
-                kind: "no-op",
-                checkpoints: mode,
-                label: "no-op re-run",
-                n,
-                parallel,
-                pacing,
-                wallMs: again.wallMs,
-                stats: requestStats(tenant.emulator.requests.slice(again.requestsFrom, again.requestsTo)),
-                failures: again.failures,
-                firstError: again.firstError,
-                active: after.active,
-                devices: after.total,
-                changes: again.changes,
-            };
-            rows.push(noop);
-            progress(
-                `  ${(again.wallMs / 1000).toFixed(1)} s, ${noop.stats.total} calls, ${noop.stats.writes} writes, changes ${JSON.stringify(again.changes)}`,
-            );
-        }
+        await body(fleet, tenant, files);
     } finally {
         currentStack = undefined;
         await tenant.emulator.stop();
         removeBenchFiles(files);
         if (!args.keepState) fs.rmSync(path.join(stateRoot, name), { recursive: true, force: true });
     }
+}
+
+/** A row from one measured `pulumi up`. */
+function upRow(
+    args: Args,
+    kind: RunRow["kind"],
+    label: string,
+    n: number,
+    mode: CheckpointMode,
+    up: UpMeasurement,
+    tenant: BenchTenant,
+): RunRow {
+    const devices = deviceStatusCounts(tenant);
+    return {
+        kind,
+        checkpoints: mode,
+        label,
+        n,
+        parallel: args.parallel,
+        pacing: `${args.rps}/${args.burst}`,
+        wallMs: up.wallMs,
+        cliMs: up.cliMs,
+        times: up.times,
+        memory: up.memory,
+        stats: requestStats(tenant.emulator.requests.slice(up.requestsFrom, up.requestsTo)),
+        failures: up.failures,
+        firstError: up.firstError,
+        active: devices.active,
+        devices: devices.total,
+        changes: up.changes,
+    };
+}
+
+function report1(row: RunRow): void {
+    progress(
+        `  ${s(row.wallMs)} s (pulumi up ${s(row.cliMs)} s), ${row.stats.total} calls, 429s ${row.stats.rateLimited}, ` +
+            `ACTIVE ${row.active}/${row.n}, failures ${row.failures}${row.firstError ? ` (${row.firstError.slice(0, 300)})` : ""}, ` +
+            `changes ${JSON.stringify(row.changes ?? {})}, RSS MB cli/host ${((row.memory?.cli ?? 0) / 2 ** 20).toFixed(0)}/${((row.memory?.providerHost ?? 0) / 2 ** 20).toFixed(0)}`,
+    );
+}
+
+/** The fleet's `pulumi up` at N, then a no-op re-run. */
+async function fleetRun(args: Args, n: number, mode: CheckpointMode): Promise<void> {
+    const name = `bench-fleet-${mode}-n${n}`;
+    await withFleetStack(args, name, n, mode, async (fleet, tenant) => {
+        progress(`fleet N=${n} ${modeLabel(mode)}: pulumi up…`);
+        const up = upRow(
+            args,
+            "fleet",
+            "fleet `pulumi up`",
+            n,
+            mode,
+            await measureUp(fleet, tenant, args.parallel),
+            tenant,
+        );
+        try {
+            up.state = measureState(fleet.backendDir);
+        } catch (error) {
+            progress(`  could not read the checkpoint: ${(error as Error).message}`);
+        }
+        rows.push(up);
+        report1(up);
+        progress(`no-op re-run N=${n} ${modeLabel(mode)}: pulumi up…`);
+        const noop = upRow(
+            args,
+            "no-op",
+            "no-op re-run",
+            n,
+            mode,
+            await measureUp(fleet, tenant, args.parallel),
+            tenant,
+        );
+        rows.push(noop);
+        report1(noop);
+    });
+}
+
+/** A program with no resources: what `pulumi up` costs by itself (CLI, plugins, state, Automation API). */
+async function emptyRun(args: Args, mode: CheckpointMode): Promise<void> {
+    await withFleetStack(
+        args,
+        `bench-empty-${mode}`,
+        1,
+        mode,
+        async (fleet, tenant) => {
+            await measureUp(fleet, tenant, args.parallel); // the first run creates the stack resource
+            progress(`empty program ${modeLabel(mode)}: pulumi up…`);
+            const row = upRow(
+                args,
+                "empty",
+                "empty program (no resources), re-run",
+                0,
+                mode,
+                await measureUp(fleet, tenant, args.parallel),
+                tenant,
+            );
+            rows.push(row);
+            report1(row);
+        },
+        true,
+    );
+}
+
+/** The fleet under random faults: `pulumi up`, then one re-run, faults on throughout. */
+async function faultRun(args: Args, n: number, mode: CheckpointMode): Promise<void> {
+    const settings: RandomFaultSettings = {
+        seed: args.faultSeed,
+        writeFaultRate: FAULT_WRITE_RATE,
+        kinds: ["503-before", "drop-before", "drop-after"],
+        rateLimitStorms: FAULT_STORMS,
+    };
+    await withFleetStack(args, `bench-faults-${mode}-n${n}`, n, mode, async (fleet, tenant) => {
+        const since = (a: RandomFaultCounts | undefined, b: RandomFaultCounts | undefined): RandomFaultCounts => ({
+            byKind: {
+                "503-before": (b?.byKind["503-before"] ?? 0) - (a?.byKind["503-before"] ?? 0),
+                "drop-before": (b?.byKind["drop-before"] ?? 0) - (a?.byKind["drop-before"] ?? 0),
+                "drop-after": (b?.byKind["drop-after"] ?? 0) - (a?.byKind["drop-after"] ?? 0),
+            },
+            stormAnswers: (b?.stormAnswers ?? 0) - (a?.stormAnswers ?? 0),
+        });
+        tenant.emulator.setRandomFaults(settings);
+        for (const [kind, label] of [
+            ["fault-up", "faults: `pulumi up`"],
+            ["fault-rerun", "faults: re-run"],
+        ] as const) {
+            progress(`${label} N=${n} ${modeLabel(mode)}…`);
+            const counts = tenant.emulator.randomFaultCounts();
+            const up = await measureUp(fleet, tenant, args.parallel);
+            const row = upRow(args, kind, label, n, mode, up, tenant);
+            row.injected = since(counts, tenant.emulator.randomFaultCounts());
+            row.audit = auditActivations(tenant, tenant.emulator.requests);
+            rows.push(row);
+            report1(row);
+            progress(`  faults ${JSON.stringify(row.injected)}, audit ${JSON.stringify(row.audit)}`);
+        }
+    });
 }
 
 async function naiveRun(n: number): Promise<void> {
@@ -321,9 +428,7 @@ async function naiveRun(n: number): Promise<void> {
             devices: devices.total,
         };
         rows.push(row);
-        progress(
-            `  ${(result.wallMs / 1000).toFixed(1)} s, ${row.stats.total} calls, ACTIVE ${devices.active}/${n}, failures ${result.failures}`,
-        );
+        report1(row);
     } finally {
         await tenant.emulator.stop();
         removeBenchFiles(files);
@@ -338,107 +443,214 @@ function pulumiVersion(command: string): string {
     }
 }
 
+const yes = (ok: boolean | undefined) => (ok === undefined ? "not run" : ok ? "yes" : "**no**");
+
+/** The issue's goals: target, BEFORE (quoted), measured now, met. */
+function goalsTable(): string {
+    const find = (kind: RunRow["kind"], mode: CheckpointMode | undefined, n = GOAL_N) =>
+        rows.find((r) => r.kind === kind && r.checkpoints === mode && r.n === n);
+    const b4 = b4Ms(GOAL_N);
+    const lines: string[][] = [];
+    for (const [mode, factor] of [
+        ["per-step", 1.5],
+        ["skip", 0.6],
+    ] as const) {
+        const r = find("fleet", mode);
+        const was = r ? before(r) : undefined;
+        lines.push([
+            `N=${GOAL_N}, ${modeLabel(mode)}: fleet \`pulumi up\``,
+            `≤ ${factor} × B4 = ${s(factor * b4)} s`,
+            was ? `${was.wallS.toFixed(1)} s (${((was.wallS * 1000) / b4).toFixed(2)}× B4)` : "-",
+            r
+                ? `${s(r.wallMs)} s \`stack.up()\` (${(r.wallMs / b4).toFixed(2)}× B4); \`pulumi up\` process ${s(r.cliMs)} s`
+                : "-",
+            yes(r && r.wallMs <= factor * b4 && r.failures === 0 && r.active === r.n),
+        ]);
+    }
+    const callRows = rows.filter((r) => r.kind === "fleet" && r.n === GOAL_N);
+    const worst = callRows.sort((a, b) => b.stats.total - a.stats.total)[0];
+    lines.push([
+        `N=${GOAL_N}: API calls per token (all calls ÷ N, token request included)`,
+        "≤ 2.1",
+        "4.00 (4,001 calls)",
+        worst
+            ? callRows
+                  .map((r) => `${(r.stats.total / r.n).toFixed(3)} (${modeLabel(r.checkpoints)}: ${r.stats.total})`)
+                  .join("; ")
+            : "-",
+        yes(worst && worst.stats.total / worst.n <= 2.1),
+    ]);
+    for (const mode of ["per-step", "skip"] as const) {
+        const r = find("no-op", mode);
+        const was = r ? before(r) : undefined;
+        lines.push([
+            `N=${GOAL_N}, ${modeLabel(mode)}: no-op re-run`,
+            "≤ 3 s engine time (the `pulumi up` process), 0 API calls",
+            was ? `${was.wallS.toFixed(1)} s \`stack.up()\`, 0 calls` : "-",
+            r ? `${s(r.cliMs)} s \`pulumi up\` process (\`stack.up()\` ${s(r.wallMs)} s), ${r.stats.total} calls` : "-",
+            yes(r && r.cliMs !== undefined && r.cliMs <= 3000 && r.stats.total === 0 && r.failures === 0),
+        ]);
+    }
+    const stateRows = rows.filter((r) => r.kind === "fleet" && r.state);
+    const perToken = stateRows.map((r) => ({ r, b: r.state!.bytes / r.n }));
+    const largestPerToken = perToken.sort((a, b) => b.b - a.b)[0];
+    lines.push([
+        "state per token (checkpoint bytes ÷ N, every fleet run)",
+        "≤ 2 KB (2,048 B)",
+        `${Math.round(BEFORE_STATE_N1000.bytes / 1000).toLocaleString("en-US")} B (N=1000)`,
+        largestPerToken
+            ? stateRows
+                  .filter((r) => r.checkpoints === stateRows[0]!.checkpoints)
+                  .sort((a, b) => a.n - b.n)
+                  .map((r) => `N=${r.n}: ${Math.round(r.state!.bytes / r.n).toLocaleString("en-US")} B`)
+                  .join(", ") + ` (largest: ${Math.round(largestPerToken.b).toLocaleString("en-US")} B)`
+            : "-",
+        yes(largestPerToken && largestPerToken.b <= 2048),
+    ]);
+    // Linear: what each added token costs is the same from 100 to 1,000 as from 1,000 to 10,000.
+    for (const mode of ["per-step", "skip"] as const) {
+        const byN = rows
+            .filter((r) => r.kind === "fleet" && r.checkpoints === mode && r.state)
+            .sort((a, b) => a.n - b.n);
+        if (byN.length < 3) continue;
+        const [a, b, c] = [byN[0]!, byN[byN.length - 2]!, byN[byN.length - 1]!];
+        const marginal = (x: RunRow, y: RunRow, f: (r: RunRow) => number) => (f(y) - f(x)) / (y.n - x.n);
+        const bytesAB = marginal(a, b, (r) => r.state!.bytes);
+        const bytesBC = marginal(b, c, (r) => r.state!.bytes);
+        const msAB = marginal(a, b, (r) => r.wallMs);
+        const msBC = marginal(b, c, (r) => r.wallMs);
+        const ratio = bytesBC / bytesAB;
+        lines.push([
+            `growth ${a.n} → ${b.n} → ${c.n}, ${modeLabel(mode)}: state (and time) per added token`,
+            "linear: the cost of an added token does not grow (ratio ≤ 1.1)",
+            "state linear (11,479 → 11,457 B/token); time not (N=1000 per-step: 7.6× the N=100 rate)",
+            `state ${bytesAB.toFixed(0)} → ${bytesBC.toFixed(0)} B per added token (ratio ${ratio.toFixed(2)}); ` +
+                `time ${msAB.toFixed(1)} → ${msBC.toFixed(1)} ms per added token (ratio ${(msBC / msAB).toFixed(2)})`,
+            yes(ratio <= 1.1 && msBC / msAB <= 1.1),
+        ]);
+    }
+    const up = rows.find((r) => r.kind === "fault-up");
+    const rerun = rows.find((r) => r.kind === "fault-rerun");
+    lines.push([
+        `faults at N=${up?.n ?? GOAL_N} (5 % of writes: 503 / drop before / drop after; 429 storms): every token ACTIVE`,
+        "after at most one re-run",
+        "not measured",
+        up && rerun
+            ? `${up.active} / ${up.n} after \`pulumi up\` (${up.failures} failed ops), ${rerun.active} / ${rerun.n} after the re-run (${rerun.failures} failed ops)`
+            : "-",
+        yes(rerun && rerun.active === rerun.n && rerun.failures === 0),
+    ]);
+    const audit = rerun?.audit;
+    lines.push([
+        "faults: duplicate devices",
+        "0",
+        "not measured",
+        audit
+            ? `${audit.duplicateBySerial} by serial, ${audit.duplicateByUser} by user (${audit.devices} devices for ${rerun!.n} tokens)`
+            : "-",
+        yes(audit && audit.duplicateBySerial === 0 && audit.duplicateByUser === 0 && audit.devices === rerun!.n),
+    ]);
+    lines.push([
+        "faults: repeated activations (more than one accepted per device)",
+        "0",
+        "not measured",
+        audit
+            ? `${audit.devicesAcceptedTwice} devices; max accepted per device ${audit.maxAcceptedPerDevice}; ${audit.activateCalls} activate calls in all (${audit.accepted} accepted, max ${audit.maxCallsPerDevice} per device, ${audit.callsAfterAccepted} after an accepted one)`
+            : "-",
+        yes(audit && audit.devicesAcceptedTwice === 0),
+    ]);
+    return markdownTable(["goal (issue 10)", "target", `before (${BEFORE_COMMIT}, quoted)`, "now", "met?"], lines);
+}
+
 function report(args: Args, cliVersion: string, startedAt: Date, complete: boolean): string {
-    const main = rows.filter((r) => r.kind !== "sweep");
-    const sweep = rows.filter((r) => r.kind === "sweep");
-    const fleetRows = rows.filter((r) => r.kind === "fleet");
-    const largest = [...fleetRows].sort((a, b) => b.n - a.n)[0];
-    const fleetLike = rows.filter((r) => r.kind === "fleet" || r.kind === "sweep" || r.kind === "no-op");
-    const noops = rows.filter((r) => r.kind === "no-op");
+    const order = (r: RunRow) => ["empty", "fleet", "no-op", "fault-up", "fault-rerun", "naive"].indexOf(r.kind);
+    const byN = (a: RunRow, b: RunRow) =>
+        a.n - b.n || (a.checkpoints ?? "").localeCompare(b.checkpoints ?? "") || order(a) - order(b);
+    const main = rows.filter((r) => r.kind === "fleet" || r.kind === "no-op").sort(byN);
+    const naive = rows.filter((r) => r.kind === "naive").sort(byN);
+    const faults = rows.filter((r) => r.kind === "fault-up" || r.kind === "fault-rerun");
+    const empty = rows.filter((r) => r.kind === "empty");
     const cpus = os.cpus();
     const out: string[] = [];
-    out.push(`# OathTokenFleet benchmark${complete ? "" : " (INCOMPLETE: stopped early)"}`);
-    out.push("");
+    /** Each block, then a blank line. */
+    const add = (...blocks: string[]) => {
+        for (const block of blocks) out.push(block, "");
+    };
+    add(`# OathTokenFleet benchmark${complete ? "" : " (INCOMPLETE: stopped early)"}`);
     const command = ["node dist/bench/fleetBench.js", ...process.argv.slice(2)].join(" ");
-    out.push(
+    add(
         `${startedAt.toISOString()} · \`${command}\` · ` +
             `${cpus.length} × ${cpus[0]?.model.trim() ?? "cpu"}, load ${os
                 .loadavg()
                 .map((l) => l.toFixed(1))
                 .join("/")} at the end · node ${process.version} · pulumi ${cliVersion}`,
     );
-    out.push("");
-    out.push(
+    add(
         `Emulator (fresh per run, 127.0.0.1): latency ${EMULATOR_LATENCY_MS} ms, rate limit ${EMULATOR_RATE_PER_SECOND} req/s over all requests (token endpoint included), burst ${EMULATOR_BURST}. ` +
-            `Fleet: \`OathTokenFleet.fromFiles\` from a generated plain-value PSKC (HOTP, 20-byte secrets) and a \`serialNumber,userId\` CSV, real \`pulumi up\` via the Automation API, fresh file backend. ` +
-            `Client pacing given to the provider host: PINGONE_REQUESTS_PER_SECOND=${args.rps}, PINGONE_REQUEST_BURST=${args.burst}; main runs use \`parallel: ${args.parallel}\`.`,
+            `Fleet: \`new OathTokenFleet(...)\` (${args.batches ?? "default 16"} \`OathTokenBatch\` resources) from a generated plain-value PSKC (HOTP, 20-byte secrets) and a \`serialNumber,userId\` CSV, one user per token; real \`pulumi up --parallel ${args.parallel}\` via the Automation API, fresh file backend per fleet. ` +
+            `**Client pacing**: the bench gives the provider host PINGONE_REQUESTS_PER_SECOND=${args.rps}, PINGONE_REQUEST_BURST=${args.burst}, as the BEFORE runs did (the provider's own default is 90/10).`,
     );
-    out.push("");
-    out.push(
-        'Writes = POST/PUT/DELETE below /v1, reads = GET; token requests are counted apart. "calls (all)" is every request the emulator saw (token endpoint and 429s included), which is what the limit counts; bound = calls ÷ 100/s. API span = first to last request.',
+    add(
+        `BEFORE = \`bench/results.md\` as committed at ${BEFORE_COMMIT} (three resources per token, 4 calls per token), quoted, not re-measured; same emulator, pacing and parallelism. ` +
+            "B4 = 4N/100 s, the old rate-limit bound (40 s at N=1000). " +
+            "`stack.up()` s = the Automation API call, as BEFORE measured its wall time (it runs `stack output` and `stack history` after `pulumi up`); " +
+            "`pulumi up` process s = the CLI process alone, spawn to exit. Writes = POST/PUT/DELETE below /v1, reads = GET; token requests are counted apart; " +
+            '"calls (all)" is every request the emulator saw (token endpoint and 429s included), which is what the limit counts.',
     );
-    out.push("");
-    out.push("## Runs");
-    out.push("");
-    out.push(runsTable(main));
-    out.push("");
-    if (sweep.length) {
-        out.push("## Parallelism sweep");
-        out.push("");
-        out.push(runsTable(sweep));
-        out.push("");
-    }
-    const scaling = scalingTable(rows);
-    if (scaling) {
-        out.push("## Growth");
-        out.push("");
-        out.push(scaling);
-        out.push("");
-    }
-    const times = timeTable(rows);
-    if (times) {
-        out.push("## Where the time goes");
-        out.push("");
-        out.push(times);
-        out.push("");
-    }
-    out.push("## Targets");
-    out.push("");
-    const targetLines: string[] = ["| target | measured | met |", "|---|---|---|"];
-    const maxN = Math.max(0, ...fleetRows.map((r) => r.n));
-    for (const r of fleetRows.filter((x) => x.n === maxN)) {
-        const ratio = r.wallMs / boundMs(r);
-        targetLines.push(
-            `| fleet ≤ 1.5× the rate-limit bound at N=${r.n}, ${modeLabel(r.checkpoints)} | ${ratio.toFixed(2)}× (${(r.wallMs / 1000).toFixed(1)} s vs ${(boundMs(r) / 1000).toFixed(1)} s) | ${ratio <= 1.5 ? "yes" : "**no**"} |`,
+    add("## Goals");
+    add(goalsTable());
+    add("## Runs, before and after");
+    add(runsTable([...main, ...naive]));
+    add(
+        "The naive sequential script is the user's alternative: one token request, then per token POST oathTokens, POST devices, GET the device, POST activate, one call after another, no pacing and no retries. " +
+            "It is not run at N=10,000 (4 calls × 52 ms × 10,000 ≈ 35 min; it scales linearly: BEFORE 100 → 1,000 was 1.01× per token).",
+    );
+    add("## Calls per token");
+    add(callsTable([...main, ...faults, ...naive]));
+    add("## State and peak memory");
+    add(stateMemoryTable([...empty, ...main, ...faults]));
+    add(
+        "Peak RSS: each process's VmHWM (the kernel's high-water mark), read from /proc every 250 ms for every descendant of the bench: the `pulumi up` CLI, and the provider host (node running `@pulumi/pulumi/cmd/dynamic-provider`). " +
+            "The inline program runs inside the bench process, next to the emulator; its RSS (sampled) is the last column.",
+    );
+    const growth = growthTable(rows);
+    if (growth) add("## Growth 100 → 1,000 → 10,000", growth);
+    add("## Where the time goes");
+    add(timeTable([...empty, ...main, ...faults]));
+    add(
+        "One clock (this process): the CLI spawned → the inline program starts (in this process) → `new OathTokenFleet` returns (the seed file and CSV read, fingerprints computed) → " +
+            "the first API call (the engine registers the batches; the provider host starts, reads the seed file and checks each batch: its token request is the first call) → the last call → the CLI exits (last outputs, checkpoint, shutdown) → `stack.up()` returns. " +
+            "The empty program's row is what `pulumi up` costs with nothing to do.",
+    );
+    if (faults.length) {
+        add(
+            `## Faults (N=${faults[0]!.n}, ${modeLabel(faults[0]!.checkpoints)})`,
+            `Emulator random faults, seed ${args.faultSeed}: ${FAULT_WRITE_RATE * 100} % of writes (POST/PUT/DELETE below /v1) answered 503 without acting, or their connection cut before or after PingOne acts (one kind each, uniformly); ` +
+                `and a 429 storm of ${FAULT_STORMS.durationMs / 1000} s every ${FAULT_STORMS.everyMs / 1000} s (every request answered 429 with Retry-After = the rest of the storm), the first ${FAULT_STORMS.firstAtMs / 1000} s after the first \`pulumi up\` is started. Faults stay on for the re-run. ` +
+                "Accepted activation = an activate call PingOne answered 200 (including those whose answer was then cut). The audit columns count everything so far (both runs).",
         );
+        add(faultTable(faults));
     }
-    const failures = fleetLike.reduce((sum, r) => sum + r.failures, 0);
-    const notActive = rows
-        .filter((r) => r.kind === "fleet" || r.kind === "sweep")
-        .reduce((sum, r) => sum + (r.n - r.active), 0);
-    targetLines.push(
-        `| zero failures (every fleet run, sweep included) | ${failures} failed operations, ${notActive} devices not ACTIVE | ${failures === 0 && notActive === 0 ? "yes" : "**no**"} |`,
-    );
-    const noopWrites = noops.reduce((sum, r) => sum + r.stats.writes, 0);
-    const noopCalls = noops.reduce((sum, r) => sum + r.stats.total, 0);
-    targetLines.push(
-        `| no-op re-run with zero writes | ${noopWrites} writes, ${noopCalls} calls in ${noops.length} re-runs | ${noops.length && noopWrites === 0 ? "yes" : "**no**"} |`,
-    );
-    out.push(targetLines.join("\n"));
-    out.push("");
+    const largest = [...main].filter((r) => r.kind === "fleet" && r.state).sort((a, b) => b.n - a.n)[0];
     if (largest?.state) {
-        out.push(
-            `## State (fleet N=${largest.n}: checkpoint ${largest.state.bytes.toLocaleString("en-US")} bytes, ${largest.state.resources} resources)`,
+        add(
+            `## State by resource type (fleet N=${largest.n}, ${modeLabel(largest.checkpoints)}: checkpoint ${largest.state.bytes.toLocaleString("en-US")} bytes, ${largest.state.resources} resources; BEFORE at N=1000: ${BEFORE_STATE_N1000.bytes.toLocaleString("en-US")} bytes, ${BEFORE_STATE_N1000.resources} resources)`,
+            providerTable(largest),
         );
-        out.push("");
-        out.push(providerTable(largest));
-        out.push("");
     }
-    const detailRows = [...main, ...sweep];
-    const endpoints = endpointTable(detailRows);
-    if (endpoints) {
-        out.push("## Calls by endpoint");
-        out.push("");
-        out.push(endpoints);
-        out.push("");
-    }
+    const endpointN = args.sizes.includes(GOAL_N) ? GOAL_N : Math.max(...args.sizes);
+    const endpoints = endpointTable([
+        ...main.filter((r) => r.n === endpointN && r.kind === "fleet"),
+        ...faults,
+        ...naive.filter((r) => r.n === endpointN),
+    ]);
+    if (endpoints) add(`## Calls by endpoint (fleet and naive at N=${endpointN}; the fault runs)`, endpoints);
     const errors = rows.filter((r) => r.firstError);
-    if (errors.length) {
-        out.push("## First error per run");
-        out.push("");
-        for (const r of errors) out.push(`- ${r.label} N=${r.n}: ${r.firstError}`);
-        out.push("");
-    }
+    if (errors.length)
+        add(
+            "## First error per run",
+            errors.map((r) => `- ${r.label} N=${r.n} (${modeLabel(r.checkpoints)}): ${r.firstError}`).join("\n"),
+        );
     return out.join("\n");
 }
 
@@ -447,6 +659,8 @@ async function main(): Promise<void> {
     // single signal; at 100 requests in flight Node would warn about a leak that is not one.
     setMaxListeners(5000);
     const args = parseBenchArgs(process.argv.slice(2));
+    // A try-out never replaces the committed results.
+    const resultsFile = args.quick ? path.join(logDir, "results.quick.md") : path.join(repoRoot, "bench", "results.md");
     const startedAt = new Date();
     const cli = await pulumiCli();
     const cliVersion = pulumiVersion(cli.command);
@@ -464,17 +678,12 @@ async function main(): Promise<void> {
     watchdog.unref();
 
     progress(
-        `sizes ${args.sizes.join(",")}, modes ${args.modes.join(",")}, sweep ${args.sweep.join(",") || "none"}, parallel ${args.parallel}, pacing ${args.rps}/${args.burst}; pulumi logs in ${logDir}`,
+        `sizes ${args.sizes.join(",")}, modes ${args.modes.join(",")}, faults at ${args.faultN ?? "none"}, naive ${args.naiveSizes.join(",") || "none"}, parallel ${args.parallel}, pacing ${args.rps}/${args.burst}; pulumi logs in ${logDir}`,
     );
-    const sweepN = Math.min(...args.sizes);
-    for (const mode of args.modes) for (const p of args.sweep) await fleetRun(args, sweepN, p, "sweep", mode, false);
-    const largestN = Math.max(...args.sizes);
-    // The provider's own pacing default next to the bench's, on the run where it matters most.
-    for (const rps of args.compareRps)
-        if (args.modes.includes("skip")) await fleetRun(args, largestN, args.parallel, "sweep", "skip", false, rps);
-    for (const n of [...args.sizes].sort((a, b) => a - b))
-        for (const mode of args.modes) await fleetRun(args, n, args.parallel, "fleet", mode, true);
-    if (args.naive) for (const n of [...args.sizes].sort((a, b) => a - b)) await naiveRun(n);
+    for (const mode of args.modes) await emptyRun(args, mode);
+    for (const n of [...args.sizes].sort((a, b) => a - b)) for (const mode of args.modes) await fleetRun(args, n, mode);
+    if (args.faultN !== undefined) await faultRun(args, args.faultN, args.modes[0]!);
+    for (const n of [...args.naiveSizes].sort((a, b) => a - b)) await naiveRun(n);
 
     finished = true;
     clearTimeout(watchdog);
@@ -482,7 +691,9 @@ async function main(): Promise<void> {
     fs.writeFileSync(resultsFile, text + "\n");
     process.stdout.write(text + "\n");
     progress(`wrote ${path.relative(repoRoot, resultsFile)}; pulumi logs in ${logDir}`);
-    const failed = rows.some((r) => r.kind !== "naive" && r.failures > 0);
+    const failed = rows.some(
+        (r) => (r.kind === "fleet" || r.kind === "no-op" || r.kind === "fault-rerun") && r.failures > 0,
+    );
     if (failed) process.exitCode = 1;
 }
 

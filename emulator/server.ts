@@ -1,6 +1,6 @@
 // PingOneEmulator: a real HTTP server on 127.0.0.1 speaking the slice of the PingOne API that
-// hardware OATH token activation needs. The request pipeline is: read body -> rate limit ->
-// injected fault -> bearer check -> route -> (latency) -> answer, or cut the connection.
+// hardware OATH token activation needs. The request pipeline is: read body -> 429 storm / rate limit ->
+// injected fault (one-shot, else random) -> bearer check -> route -> (latency) -> answer, or cut the connection.
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -17,7 +17,7 @@ import {
     OAuthError,
     requestLimited,
 } from "./errors";
-import { FaultInjector, TokenBucket } from "./faults";
+import { FaultInjector, RandomFaults, TokenBucket } from "./faults";
 import { parseOathTokenInput } from "./oathTokenInput";
 import { OtpChecker, type OtpWindows } from "./otpCheck";
 import { readStateFile, writeStateFile } from "./persistence";
@@ -38,6 +38,8 @@ import type {
     FaultMatch,
     InjectedFailure,
     OathTokenJson,
+    RandomFaultCounts,
+    RandomFaultSettings,
     RateLimit,
     RequestLogEntry,
     RequestOutcome,
@@ -101,6 +103,7 @@ export class PingOneEmulator {
     private readonly sockets = new Set<Socket>();
     private readonly stopping = new AbortController();
     private bucket: TokenBucket | null = null;
+    private randomFaults: RandomFaults | null = null;
     private latencyMs = 0;
     private port = 0;
     private readonly stateFile: string | undefined;
@@ -345,6 +348,19 @@ export class PingOneEmulator {
         this.faults.clear();
     }
 
+    /**
+     * Seeded random faults on writes and 429 storms (see RandomFaultSettings), from now on; the storm
+     * schedule starts now. Replaces earlier settings and their counts; null turns them off.
+     */
+    setRandomFaults(settings: RandomFaultSettings | null): void {
+        this.randomFaults = settings ? new RandomFaults(settings) : null;
+    }
+
+    /** What the random faults did since `setRandomFaults`; undefined when they are off. */
+    randomFaultCounts(): RandomFaultCounts | undefined {
+        return this.randomFaults?.counts;
+    }
+
     /** The access tokens issued and still valid (tests search state and logs for them). */
     issuedAccessTokens(): string[] {
         return this.accessTokens.valid();
@@ -427,7 +443,8 @@ export class PingOneEmulator {
             return;
         }
 
-        const retryAfter = this.bucket?.take() ?? null;
+        // A storm answers everything, and spares the bucket.
+        const retryAfter = this.randomFaults?.storm() ?? this.bucket?.take() ?? null;
         if (retryAfter !== null) {
             await this.answer(res, this.errorResponse(requestLimited(retryAfter)), log, "rate-limited");
             return;
@@ -438,7 +455,8 @@ export class PingOneEmulator {
             return;
         }
 
-        const fault = this.faults.take({ method, path: target.path, contentType });
+        const facts = { method, path: target.path, contentType };
+        const fault = this.faults.take(facts) ?? this.randomFaults?.take(facts);
         if (fault && "status" in fault) {
             await this.answer(
                 res,

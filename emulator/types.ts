@@ -146,6 +146,39 @@ export interface InjectedDrop {
 
 export type InjectedFailure = InjectedStatusFailure | InjectedDrop;
 
+/**
+ * How a randomly faulted write fails: "503-before" answers 503 without acting; "drop-before" cuts the
+ * connection without acting; "drop-after" acts, then cuts the connection (a lost answer).
+ */
+export type RandomFaultKind = "503-before" | "drop-before" | "drop-after";
+
+/** Faults that strike at random (seeded, so a run can be repeated), on top of the one-shot `failNext`. */
+export interface RandomFaultSettings {
+    /** Seed of the PRNG: the same seed and the same sequence of requests give the same faults. */
+    seed: number;
+    /**
+     * Share (0..1) of writes that fail: POST/PUT/PATCH/DELETE below /v1. The token endpoint is never faulted,
+     * and a one-shot fault armed by `failNext` wins over a random one.
+     */
+    writeFaultRate: number;
+    /** How a faulted write fails, picked uniformly. Default: every kind. */
+    kinds?: RandomFaultKind[];
+    /**
+     * Rate-limit storms: for `durationMs` in every `everyMs`, every request (token endpoint included) is
+     * answered 429 REQUEST_LIMITED with Retry-After = the rest of the storm, rounded up to whole seconds.
+     * The first storm starts `firstAtMs` (default `everyMs`) after `setRandomFaults`.
+     */
+    rateLimitStorms?: { everyMs: number; durationMs: number; firstAtMs?: number };
+}
+
+/** What the random faults did so far. */
+export interface RandomFaultCounts {
+    /** Writes that drew a fault, by kind. */
+    byKind: Record<RandomFaultKind, number>;
+    /** Requests answered 429 by a storm. */
+    stormAnswers: number;
+}
+
 // ---- JSON shapes returned by the API ------------------------------------------------------
 
 export interface Link {

@@ -243,16 +243,21 @@ export class OathTokenFleet extends pulumi.ComponentResource {
             );
         });
         const states = Object.values(this.batches).map((b) => b.tokens);
-        this.summary = pulumi.all([pulumi.all(rows), pulumi.all(states)]).apply(([parts, batchStates]) => {
+        this.summary = pulumi
+            .all(rows)
+            .apply((parts) => parts.flat().sort((a, b) => a.serialNumber.localeCompare(b.serialNumber)));
+        // Once every batch has run: fail the program, naming each failed token. Not an output (whose
+        // serialization would prefix the message, and which would copy every row into the state again): an
+        // error Pulumi prints as its message, as it does its own RunError.
+        pulumi.all(states).apply((batchStates) => {
             const failed = batchStates.flatMap((state) =>
                 Object.values(state ?? {})
                     .map((row) => (row as BatchTokenState).error)
                     .filter((error): error is string => !!error),
             );
             if (failed.length > 0) throw fleetIncomplete(name, failed, tokensOfShard.length);
-            return parts.flat().sort((a, b) => a.serialNumber.localeCompare(b.serialNumber));
         });
-        this.registerOutputs({ summary: this.summary });
+        this.registerOutputs({});
     }
 
     private report(problems: SeedProblem[]): void {

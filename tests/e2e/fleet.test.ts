@@ -227,6 +227,8 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
             /1 of 24 tokens failed; the others are provisioned/,
         );
         assert.match(log, new RegExp(`${more[0]!.serialNumber}.*brw-user-1.*most MFA devices`, "s"));
+        assert.match(log, /error: OathTokenFleet tokens: 1 of 24 tokens failed; the others are provisioned/);
+        assert.doesNotMatch(log, /error serializing|unhandled exception/, "printed as its message");
         const active = (serial: string) =>
             emulator.listDevices(environmentId).some((d) => d.serialNumber === serial && d.status === "ACTIVE");
         assert.deepEqual(

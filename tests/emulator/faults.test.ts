@@ -1,8 +1,9 @@
 // Adversity: rate limiting, injected failures, lost requests/responses, latency, the request log
 // and a clean stop.
 import assert from "node:assert/strict";
-import { PingOneEmulator } from "../../emulator";
-import { ENV_ID, Harness, assertP1Error, otp } from "../support/emulatorHarness";
+import { PingOneEmulator, type RandomFaultSettings } from "../../emulator";
+import { RandomFaults } from "../../emulator/faults";
+import { ENV_ID, Harness, RFC_SECRET_HEX, assertP1Error, otp } from "../support/emulatorHarness";
 
 const ACTIVATE = "application/vnd.pingidentity.device.activate+json";
 
@@ -166,6 +167,167 @@ describe("emulator: failNext", () => {
     it("refuses nonsense fault definitions", () => {
         assert.throws(() => h.emulator.failNext({ count: 0 }, { status: 500 }), RangeError);
         assert.throws(() => h.emulator.failNext({}, { status: 99 }), RangeError);
+    });
+});
+
+/** A write that acts visibly: an inventory token with this serial. A cut connection answers "network". */
+async function createToken(h: Harness, serialNumber: string): Promise<number | "network"> {
+    try {
+        const result = await h.call("POST", `/environments/${ENV_ID}/oathTokens`, {
+            body: { serialNumber, secret: RFC_SECRET_HEX, type: "HOTP" },
+        });
+        return result.status;
+    } catch (error) {
+        if (error instanceof TypeError && /fetch failed/.test(error.message)) return "network";
+        throw error;
+    }
+}
+
+describe("emulator: random faults", () => {
+    let h: Harness;
+    beforeEach(async () => {
+        h = await Harness.start();
+        await h.token(); // fetched before the faults are on
+    });
+    afterEach(() => h.stop());
+
+    /** 40 writes under the given settings, on a fresh emulator each time: the log's answer to each. */
+    const run = async (settings: RandomFaultSettings): Promise<string[]> => {
+        const fresh = await Harness.start();
+        try {
+            await fresh.token();
+            fresh.emulator.clearRequests();
+            fresh.emulator.setRandomFaults(settings);
+            for (let i = 0; i < 40; i++) await createToken(fresh, `SEQ${i}`);
+            return fresh.emulator.requests.map((r) => `${r.outcome}:${r.status}`);
+        } finally {
+            await fresh.stop();
+        }
+    };
+
+    it("is deterministic: the same seed faults the same writes the same way; another seed differs", async () => {
+        const settings: RandomFaultSettings = { seed: 42, writeFaultRate: 0.3 };
+        const first = await run(settings);
+        assert.deepEqual(await run(settings), first);
+        assert.ok(
+            first.some((r) => r !== "answered:201"),
+            "some writes failed",
+        );
+        assert.ok(
+            first.some((r) => r === "answered:201"),
+            "some writes passed",
+        );
+        assert.notDeepEqual(await run({ ...settings, seed: 43 }), first);
+    });
+
+    it("each kind happens, as failNext would do it: 503 and drop-before do not act, drop-after does", async () => {
+        h.emulator.clearRequests();
+        h.emulator.setRandomFaults({ seed: 7, writeFaultRate: 1, kinds: ["503-before"] });
+        assert.equal(await createToken(h, "K503"), 503);
+        assert.equal(h.emulator.getToken(ENV_ID, "K503"), undefined);
+        h.emulator.setRandomFaults({ seed: 7, writeFaultRate: 1, kinds: ["drop-before"] });
+        assert.equal(await createToken(h, "KDROPBEFORE"), "network");
+        assert.equal(h.emulator.getToken(ENV_ID, "KDROPBEFORE"), undefined);
+        h.emulator.setRandomFaults({ seed: 7, writeFaultRate: 1, kinds: ["drop-after"] });
+        assert.equal(await createToken(h, "KDROPAFTER"), "network");
+        assert.equal(h.emulator.getToken(ENV_ID, "KDROPAFTER")?.serialNumber, "KDROPAFTER");
+        assert.deepEqual(
+            h.emulator.requests.map((r) => [r.outcome, r.status]),
+            [
+                ["failed-injected", 503],
+                ["dropped", 0],
+                ["dropped", 201],
+            ],
+        );
+
+        h.emulator.setRandomFaults({ seed: 1, writeFaultRate: 1 });
+        for (let i = 0; i < 30; i++) await createToken(h, `MIX${i}`);
+        const counts = h.emulator.randomFaultCounts()!;
+        assert.equal(counts.byKind["503-before"] + counts.byKind["drop-before"] + counts.byKind["drop-after"], 30);
+        for (const [kind, n] of Object.entries(counts.byKind)) assert.ok(n > 0, `${kind} happened`);
+    });
+
+    it("faults only writes below /v1: reads and the token endpoint pass; failNext wins over a random fault", async () => {
+        h.emulator.setRandomFaults({ seed: 3, writeFaultRate: 1, kinds: ["drop-before"] });
+        assert.equal((await h.call("GET", `/environments/${ENV_ID}/users`)).status, 200);
+        h.forgetToken();
+        await h.token();
+        h.emulator.failNext({ path: "/oathTokens" }, { status: 500 });
+        assert.equal(await createToken(h, "ARMED"), 500);
+        assert.equal(await createToken(h, "RANDOM"), "network");
+        assert.equal(h.emulator.randomFaultCounts()?.byKind["drop-before"], 1);
+    });
+
+    it("a storm answers every request 429 REQUEST_LIMITED with Retry-After, token endpoint included, and acts on none", async () => {
+        h.emulator.clearRequests();
+        h.emulator.setRandomFaults({
+            seed: 1,
+            writeFaultRate: 0,
+            rateLimitStorms: { everyMs: 60_000, durationMs: 1500, firstAtMs: 0 },
+        });
+        const limited = await h.call("GET", `/environments/${ENV_ID}/users`);
+        assertP1Error(limited, 429, "REQUEST_LIMITED", "LIMIT_EXCEEDED");
+        assert.equal(limited.headers.get("retry-after"), "2"); // the rest of the storm (< 1.5 s), rounded up
+        assert.equal(await createToken(h, "STORMED"), 429);
+        assert.equal(h.emulator.getToken(ENV_ID, "STORMED"), undefined);
+        const token = await fetch(`${h.emulator.authUrl}/${ENV_ID}/as/token`, { method: "POST" });
+        assert.equal(token.status, 429);
+        assert.ok(Number(token.headers.get("retry-after")) >= 1);
+        assert.deepEqual(
+            h.emulator.requests.map((r) => [r.outcome, r.status]),
+            Array.from({ length: 3 }, () => ["rate-limited", 429]),
+        );
+        assert.equal(h.emulator.randomFaultCounts()?.stormAnswers, 3);
+
+        h.emulator.setRandomFaults(null);
+        assert.equal(h.emulator.randomFaultCounts(), undefined);
+        assert.equal((await h.call("GET", `/environments/${ENV_ID}/users`)).status, 200);
+        assert.equal(await createToken(h, "CALM"), 201);
+    });
+
+    it("storms come on schedule: firstAtMs, then for durationMs in every everyMs", () => {
+        let now = 1000;
+        const faults = new RandomFaults(
+            { seed: 1, writeFaultRate: 0, rateLimitStorms: { everyMs: 10_000, durationMs: 2500, firstAtMs: 5000 } },
+            () => now,
+        );
+        const at = (ms: number) => {
+            now = 1000 + ms;
+            return faults.storm();
+        };
+        assert.equal(at(0), null);
+        assert.equal(at(4999), null);
+        assert.equal(at(5000), 3); // 2.5 s to go
+        assert.equal(at(6600), 1); // 0.9 s to go
+        assert.equal(at(7500), null);
+        assert.equal(at(14_999), null);
+        assert.equal(at(15_000), 3);
+        assert.equal(at(25_100), 3);
+        assert.equal(faults.counts.stormAnswers, 4);
+        // Without firstAtMs the first storm waits a whole period.
+        const later = new RandomFaults(
+            { seed: 1, writeFaultRate: 0, rateLimitStorms: { everyMs: 10_000, durationMs: 1000 } },
+            () => now,
+        );
+        now += 9999;
+        assert.equal(later.storm(), null);
+        now += 1;
+        assert.equal(later.storm(), 1);
+    });
+
+    it("refuses nonsense settings", () => {
+        const bad: RandomFaultSettings[] = [
+            { seed: 1.5, writeFaultRate: 0.1 },
+            { seed: 1, writeFaultRate: 1.1 },
+            { seed: 1, writeFaultRate: -0.1 },
+            { seed: 1, writeFaultRate: 0.1, kinds: [] },
+            { seed: 1, writeFaultRate: 0.1, kinds: ["503-after" as "503-before"] },
+            { seed: 1, writeFaultRate: 0, rateLimitStorms: { everyMs: 0, durationMs: 1 } },
+            { seed: 1, writeFaultRate: 0, rateLimitStorms: { everyMs: 1000, durationMs: 1000 } },
+            { seed: 1, writeFaultRate: 0, rateLimitStorms: { everyMs: 1000, durationMs: 10, firstAtMs: -1 } },
+        ];
+        for (const settings of bad)
+            assert.throws(() => h.emulator.setRandomFaults(settings), RangeError, JSON.stringify(settings));
     });
 });
 
