@@ -127,6 +127,7 @@ async function main(): Promise<void> {
         console.log(`  pulumi config set pingone:environmentId ${firstEnv.id}`);
         console.log(`  pulumi config set pingone:clientId ${firstClient.clientId}`);
         console.log(`  pulumi config set --secret pingone:clientSecret ${firstClient.clientSecret}`);
+        console.log(`  pulumi config set environmentId ${firstEnv.id}   # where the example programs put the tokens`);
     } else {
         console.log("");
         console.log("Set these to point a client at the emulator (the seed file names no environment with a client):");

@@ -91,6 +91,12 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
     // A stack owns only what it created. The demo tenant holds FOB000004 already (uploaded "by hand"): the
     // demo adopts it on purpose, and leaves it in the tenant on destroy. With PingOne, adopting is opt-in.
     const adoptExisting = config.getBoolean("adoptExisting") ?? connection !== undefined;
+    if (connection && adoptExisting && config.getBoolean("adoptExisting") === undefined) {
+        pulumi.log.info(
+            "The demo tenant holds token FOB000004 already, as if uploaded by hand: the demo adopts it on purpose " +
+                "(pingone-oath:adoptExisting defaults to true with the emulator), and destroy leaves it in the tenant.",
+        );
+    }
     const fleet = new OathTokenFleet("tokens", {
         environmentId,
         seedFile,

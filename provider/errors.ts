@@ -26,6 +26,9 @@ export class PingOneOathError extends Error {
         // The marker of Pulumi's own RunError: the Node SDK then prints the message alone, no stack trace
         // (our messages name the file, resource and fix).
         Object.defineProperty(this, "__pulumiRunError", { value: true });
+        // Pulumi's dynamic provider host prints `${error}: ${error.stack}` for a failed check, diff or read: a
+        // person needs the message there, not frames of this package.
+        this.stack = `${this.name}: ${this.message}`;
     }
 
     /**

@@ -125,7 +125,9 @@ class ClientCredentialsTokenSource implements AccessTokenSource {
                     error: new ConnectionSettingsError(
                         `PingOne rejected the client credentials of client ${clientId} in environment ${environmentId} ` +
                             `(${response.status}${reason ? ` ${reason}` : ""}): check the client id, secret and environment id ` +
-                            `(PINGONE_CLIENT_ID / PINGONE_CLIENT_SECRET / PINGONE_ENVIRONMENT_ID or pingone:clientId / pingone:clientSecret / pingone:environmentId).`,
+                            `(PINGONE_CLIENT_ID / PINGONE_CLIENT_SECRET / PINGONE_ENVIRONMENT_ID or pingone:clientId / pingone:clientSecret / pingone:environmentId). ` +
+                            `Changed the stack config since the last pulumi up (a rotated secret)? Run pulumi up first: ` +
+                            `pulumi refresh and destroy use the provider configuration the last update saved.`,
                     ),
                 };
             },

@@ -56,6 +56,8 @@ export class OathTokenBatch extends ModuleBackedResource {
             adopt: args.adopt,
             connection: args.connection === undefined ? undefined : pulumi.secret(args.connection),
             failOnTokenErrors: args.failOnTokenErrors,
+            // For the provider's messages, which would otherwise name the batch by its id.
+            batchName: name,
             skipped: undefined,
         };
         super("OathTokenBatch", "oathTokenBatchProvider", name, props, opts, ["connection"]);

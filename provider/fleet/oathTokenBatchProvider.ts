@@ -44,6 +44,8 @@ export interface OathTokenBatchInputs {
      * false: one bad row never keeps the other batches from running.
      */
     failOnTokenErrors?: boolean;
+    /** The resource's name, for messages (not compared). */
+    batchName?: string;
     /** Filled in by `check`: user ids of the usernames (keys lower-cased), read once, at preview. */
     userIds?: Record<string, string>;
     /** Filled in by `check`: serials whose assignment is left out (no such user), and why. */
@@ -76,6 +78,7 @@ export interface OathTokenBatchOutputs {
     adopt: boolean;
     connection?: ConnectionSettings;
     failOnTokenErrors?: boolean;
+    batchName?: string;
     skipped?: Record<string, string>;
     /** By serial number. */
     tokens: Record<string, BatchTokenState>;
@@ -230,6 +233,9 @@ function wantedUser(
 
 function rowDone(row: BatchTokenState, input: BatchTokenInput, news: OathTokenBatchInputs, serial: string): boolean {
     if (row.error || row.fingerprint !== input.fingerprint || row.tokenCreated === undefined) return false;
+    // A username PingOne does not know (a typo, a user not made yet) is a problem to fix, not an order to
+    // unpair: the token stays as it is, paired with whoever had it.
+    if (news.skipped?.[serial]) return true;
     const want = wantedUser(input, news, serial);
     if (!want) return row.deviceId === undefined;
     if (!row.deviceId || !sameUser(row, want)) return false;
@@ -259,9 +265,8 @@ async function apply(
     const work = pendingWork(previous, news);
     const serials = Object.keys(work);
     const total = Object.keys(news.tokens).length;
-    if (serials.length > 0) {
-        logInfo(`OATH token batch ${id}: ${serials.length} of ${total} tokens to provision or change.`);
-    }
+    const label = news.batchName ?? `OATH token batch ${id}`;
+    if (serials.length > 0) logInfo(`${label}: ${serials.length} of ${total} tokens to provision or change.`);
 
     // 1. Take down what no longer matches: devices of another user, tokens whose seed changed or left the file.
     const removed = serials.filter((s) => work[s] === "removed");
@@ -285,7 +290,8 @@ async function apply(
                 return;
             }
             const want = wantedUser(input, news, serial);
-            if (row.deviceId && (!want || !sameUser(row, want))) {
+            const skipped = news.skipped?.[serial] !== undefined;
+            if (row.deviceId && !skipped && (!want || !sameUser(row, want))) {
                 const failed = await removeDevice(client, environmentId, serial, row, failures);
                 if (!failed) state[serial] = withoutDevice(row);
             }
@@ -324,9 +330,7 @@ async function apply(
             }
             state[serial] = row;
         }
-        logInfo(
-            `OATH token batch ${id}: inventory: ${created} created, ${toCreate.length - created} adopted or refused.`,
-        );
+        logInfo(`${label}: inventory: ${created} created, ${toCreate.length - created} adopted or refused.`);
     }
 
     // 3. Pairing and activation, token by token.
@@ -343,6 +347,7 @@ async function apply(
             const seed = seeds.get(serial)!;
             const next: BatchTokenState = { ...row, error: undefined };
             try {
+                // No assignment, or one left out (an unknown user: a device it has stays, see rowDone).
                 if (!want) {
                     state[serial] = next;
                     return;
@@ -395,7 +400,7 @@ async function apply(
             state[serial] = next;
         },
     );
-    if (paired + activated > 0) logInfo(`OATH token batch ${id}: ${paired} paired, ${activated} activated.`);
+    if (paired + activated > 0) logInfo(`${label}: ${paired} paired, ${activated} activated.`);
 
     const outs = storable<OathTokenBatchOutputs>({
         environmentId,
@@ -404,6 +409,7 @@ async function apply(
         adopt: news.adopt,
         connection: news.connection,
         failOnTokenErrors: news.failOnTokenErrors,
+        batchName: news.batchName,
         skipped: news.skipped,
         tokens: state,
     });

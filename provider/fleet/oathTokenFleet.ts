@@ -226,7 +226,10 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                     pulumi.log.warn(
                         formatSeedProblem({
                             location,
-                            message: `${reason}: token ${serial} goes to the inventory unpaired. Fix the username (PingOne matches it case-insensitively) or create the user, and run again.`,
+                            message:
+                                `${reason}: the assignment is left out (token ${serial} goes to the inventory; if it is paired ` +
+                                `already, it stays with its current user). Fix the username (PingOne matches it ` +
+                                `case-insensitively) or create the user, and run again.`,
                         }),
                         this,
                     );

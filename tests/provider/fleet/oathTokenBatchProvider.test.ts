@@ -262,6 +262,25 @@ describe("OathTokenBatch provider against the emulator", function () {
         assert.match(wrong.failures![0]!.reason, /refused this stack's credentials at preview.*pingone:clientSecret/s);
     });
 
+    it("a mistyped username leaves the token as it is: its current device is not removed", async () => {
+        const tokens = randomTokens(2, "TYP");
+        const users = ["typ-a", "typ-b"].map((u) => s.emulator.addUser(s.environmentId, { username: u }).username);
+        const first = await up(batch(tokens, users));
+        const checked = await provider.check!(first.checked, batch(tokens, ["typ-a", "typ-bb"]));
+        assert.match(checked.inputs!.skipped![tokens[1]!.serialNumber]!, /no PingOne user named "typ-bb"/);
+        const diff = await provider.diff!(first.id, first.outs!, checked.inputs!);
+        assert.equal(diff.changes, true, "the skipped assignment is recorded");
+        s.emulator.clearRequests();
+        const updated = await provider.update!(first.id, first.outs!, checked.inputs!);
+        assert.equal(api().length, 0, "nothing is sent");
+        const b = s.emulator.getUser(s.environmentId, "typ-b")!;
+        assert.equal(s.emulator.listDevices(s.environmentId, b.id).length, 1, "typ-b keeps the device");
+        assert.equal(
+            updated.outs!.tokens[tokens[1]!.serialNumber]!.deviceId,
+            first.outs!.tokens[tokens[1]!.serialNumber]!.deviceId,
+        );
+    });
+
     it("refuses a seed file the host cannot read, or a secret reference that is not set, at check", async () => {
         const inputs = batch(randomTokens(1, "REF"));
         const missing = await provider.check!({} as OathTokenBatchInputs, {
