@@ -101,7 +101,17 @@ export async function activateOathTokenDevice(
                     step === "nextOtp" ? true : request.oathResync,
                 );
             } catch (error) {
-                if (!(error instanceof AmbiguousOutcomeError)) throw error;
+                if (!(error instanceof AmbiguousOutcomeError)) {
+                    // A resend after a lost answer refused: a slow server may have done the lost call after our look.
+                    if (reconcile > 0 && error instanceof PingOneApiError) {
+                        const now = await client.getDevice(environmentId, userId, deviceId);
+                        if (now?.status === "ACTIVE") {
+                            log(`The ${where} turned ACTIVE from the activation whose answer was lost: done.`);
+                            return now;
+                        }
+                    }
+                    throw error;
+                }
                 if (reconcile >= maxReconciles) {
                     throw new ActivationError(
                         `Activating the ${where} failed ${reconcile + 1} times without a clear answer (${error.reason}). ` +

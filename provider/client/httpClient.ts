@@ -80,8 +80,11 @@ export class PingOneHttpClient {
         const url = this.apiUrl + request.path + (request.query ? `?${new URLSearchParams(request.query)}` : "");
         const label = `${request.method} ${request.path}`;
         let reauthenticated = false;
-        return runWithRetries(this.options, async (): Promise<AttemptOutcome<T>> => {
-            await this.pacer.acquire();
+        // Queueing for the first slot is not retrying: the retry budget (maxRetryTimeMs) starts at the first
+        // send. (At 25 requests/s a queue of a thousand calls used up the whole budget before one was sent.)
+        await this.pacer.acquire();
+        return runWithRetries(this.options, async (attemptNumber): Promise<AttemptOutcome<T>> => {
+            if (attemptNumber > 1) await this.pacer.acquire();
             const token = await this.tokens.get();
             const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
             if (request.body !== undefined) headers["Content-Type"] = request.contentType ?? "application/json";

@@ -55,6 +55,8 @@ export async function createOrAdopt<T extends Created>(
     steps: CreateOrAdoptSteps<T>,
     policy: typeof createRetryPolicy = createRetryPolicy,
 ): Promise<{ object: T; adopted: boolean }> {
+    /** When the first request whose answer was lost was sent: what appeared since may be its doing. */
+    let firstLostAt: number | undefined;
     for (let attempt = 1; ; attempt++) {
         const sentAt = Date.now();
         try {
@@ -62,11 +64,15 @@ export async function createOrAdopt<T extends Created>(
         } catch (error) {
             const ambiguous = error instanceof AmbiguousOutcomeError;
             const exists = error instanceof PingOneApiError && error.hasDetail("UNIQUENESS_VIOLATION");
+            if (ambiguous) firstLostAt ??= sentAt;
             if (ambiguous || exists) {
                 const found = await steps.find();
                 if (found !== undefined) {
                     const made = Date.parse(found.createdAt ?? "");
-                    if (ambiguous && !(made < sentAt - clockSkewMs)) return { object: found, adopted: false };
+                    // Also on a refusal after a lost answer: a slow server may have made the object only after
+                    // the first look found nothing, and then refuse the resend as a duplicate of it.
+                    if (firstLostAt !== undefined && !(made < firstLostAt - clockSkewMs))
+                        return { object: found, adopted: false };
                     return { object: adoptOrRefuse(steps, found, error), adopted: true };
                 }
                 if (ambiguous && attempt < policy.maxAttempts) {

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { oathTokenActivationProvider as provider } from "../../../provider/activation/activationProvider";
+import { activateOathTokenDevice } from "../../../provider/activation/activateDevice";
+import { AmbiguousOutcomeError, PingOneApiError } from "../../../provider/client/errors";
+import { type PingOneClient } from "../../../provider/client/pingOneClient";
 import { type Scenario, hotp, isolateSuiteEnvironment, rfcSecretHex, startScenario } from "../../support/fixtures";
 
 /**
@@ -43,4 +46,32 @@ describe("activation: a lost answer to the first OTP of a resync", function () {
             );
         });
     }
+});
+
+describe("activateOathTokenDevice against a slow server (a stand-in client)", () => {
+    it("a resend refused because the lost activation landed after the look: ACTIVE, done, no error", async () => {
+        const device = (status: string) => ({ id: "d1", type: "OATH_TOKEN", status, serialNumber: "SLOW1" });
+        let activates = 0;
+        let reads = 0;
+        const client = {
+            // The first look still sees the device waiting; the lost call lands after it.
+            getDevice: async () => device(reads++ === 0 ? "ACTIVATION_REQUIRED" : "ACTIVE"),
+            activateDevice: async () => {
+                activates++;
+                if (activates === 1) throw new AmbiguousOutcomeError("POST", "/devices/d1", "socket hang up");
+                throw new PingOneApiError(400, "POST", "/devices/d1", {
+                    id: "8c1f2e3d-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
+                    code: "INVALID_DATA",
+                    message: "The device is not waiting for activation",
+                });
+            },
+        } as unknown as PingOneClient;
+        const outcome = await activateOathTokenDevice(
+            client,
+            { environmentId: "e", userId: "u", deviceId: "d1", otp: "755224", nextOtp: "287082", oathResync: true },
+            { device: device("ACTIVATION_REQUIRED") as never },
+        );
+        assert.equal(outcome.device.status, "ACTIVE");
+        assert.equal(activates, 2, "one resend (the next code, as after any lost first answer), no third");
+    });
 });

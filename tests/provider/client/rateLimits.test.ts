@@ -33,6 +33,24 @@ describe("client: Retry-After within the retry budget, and usernames as PingOne 
         assert.ok(Date.now() - started < 5_000, "no idle wait");
     });
 
+    it("waiting in the pacer's queue does not use up the retry budget: a slow queue still gets its retries", async () => {
+        const slow = PingOneClient.forConnection(resolveConnection([connectionSettingsFromInput(s.connection)]), {
+            ...defaultClientOptions,
+            maxRetryTimeMs: 400,
+            baseDelayMs: 20,
+            requestsPerSecond: 4,
+            burst: 1,
+        });
+        await slow.findUserByUsername(s.environmentId, "nobody"); // the access token, once
+        // Four calls queue at 4/s: the last waits about a second for its slot, longer than the 400 ms budget,
+        // and its first answer is a 503.
+        const calls = [0, 1, 2].map(() => slow.findUserByUsername(s.environmentId, "nobody"));
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        s.emulator.failNext({ method: "GET", path: "/users" }, { status: 503 });
+        calls.push(slow.findUserByUsername(s.environmentId, "nobody"));
+        assert.deepEqual(await Promise.all(calls), [undefined, undefined, undefined, undefined]);
+    });
+
     it("a long Retry-After within the budget is waited out, and said", async () => {
         s.emulator.failNext({ method: "GET", path: "/users" }, { status: 429, retryAfterSeconds: 5 });
         const said: string[] = [];

@@ -34,6 +34,30 @@ describe("createOrAdopt: create first, look on a refusal or an unclear answer, n
         assert.equal(creates, 1);
     });
 
+    it("a lost answer, nothing there yet, then the resend is refused as a duplicate of it: ours, not a takeover", async () => {
+        // A slow server: the first create is carried out only after the look found nothing.
+        let made: { id: string; createdAt: string } | undefined;
+        let creates = 0;
+        const result = await createOrAdopt(
+            {
+                what: "token T3 paired with user u",
+                create: async () => {
+                    creates++;
+                    if (creates === 1) {
+                        setTimeout(() => (made = { id: "d3", createdAt: now() }), 5);
+                        throw lost();
+                    }
+                    throw exists();
+                },
+                find: async () => made,
+                adopt: false,
+            },
+            policy,
+        );
+        assert.deepEqual(result, { object: made, adopted: false });
+        assert.equal(creates, 2);
+    });
+
     it("a lost answer, and what is there was made an hour ago: not ours, so refused without adopt", async () => {
         await assert.rejects(
             createOrAdopt(
