@@ -86,7 +86,7 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
         let previewLog = "";
         await stack.preview({ onOutput: (line) => (previewLog += line) });
         const ghostWarning = new RegExp(
-            `assignments\\.csv line 14 \\(serial ${ghost.serialNumber}\\): no PingOne user named "Ghost.User".*goes to the inventory unpaired`,
+            `assignments\\.csv line 14 \\(serial ${ghost.serialNumber}\\): no PingOne user named "Ghost.User".*the assignment is left out`,
         );
         assert.match(previewLog, ghostWarning);
         assert.equal(emulator.requests.filter((r) => r.method !== "GET" && !r.path.endsWith("/as/token")).length, 0);
