@@ -16,6 +16,22 @@ export const createRetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs
  */
 const clockSkewMs = 2 * 60_000;
 
+/** Whether an object PingOne says was created at `createdAt` may be the doing of a request sent at `sentAt`. */
+export function madeSince(createdAt: string | undefined, sentAt: number): boolean {
+    return !(Date.parse(createdAt ?? "") < sentAt - clockSkewMs);
+}
+
+/**
+ * The refusal to take over an object this stack did not create: `which` names it, `remedy` says how to
+ * adopt it on purpose where the caller is configured (a resource's `adopt`, a fleet's `adoptExisting`).
+ */
+export function notCreatedHere(which: string, remedy: string): string {
+    return (
+        `${which} already exists in PingOne and this stack did not create it, so it will not take it over. If it is ` +
+        `yours to manage here (made by hand, or by a run of this stack that died before saving its state), ${remedy}`
+    );
+}
+
 /** What PingOne returns for a token or a device: enough to tell when it was made. */
 interface Created {
     id: string;
@@ -68,10 +84,9 @@ export async function createOrAdopt<T extends Created>(
             if (ambiguous || exists) {
                 const found = await steps.find();
                 if (found !== undefined) {
-                    const made = Date.parse(found.createdAt ?? "");
                     // Also on a refusal after a lost answer: a slow server may have made the object only after
                     // the first look found nothing, and then refuse the resend as a duplicate of it.
-                    if (firstLostAt !== undefined && !(made < firstLostAt - clockSkewMs))
+                    if (firstLostAt !== undefined && madeSince(found.createdAt, firstLostAt))
                         return { object: found, adopted: false };
                     return { object: adoptOrRefuse(steps, found, error), adopted: true };
                 }
@@ -99,11 +114,12 @@ function adoptOrRefuse<T extends Created>(steps: CreateOrAdoptSteps<T>, found: T
     const which = `${steps.what} (id ${found.id}${found.createdAt ? `, created ${found.createdAt}` : ""})`;
     if (!steps.adopt) {
         throw new ResourceError(
-            `${which} already exists in PingOne and this stack did not create it, so it will not take it over. If it is ` +
-                `yours to manage here (made by hand, or by a run of this stack that died before saving its state), set ` +
-                `adopt: true on the resource (adoptExisting: true on a fleet, pingone-oath:adoptExisting for the root ` +
-                `project) and run again: an adopted object is never revoked or deleted by the stack. Otherwise use another ` +
-                `serial, or remove it from the stack that owns it.`,
+            notCreatedHere(
+                which,
+                `set adopt: true on the resource (adoptExisting: true on a fleet, pingone-oath:adoptExisting for the root ` +
+                    `project) and run again: an adopted object is never revoked or deleted by the stack. Otherwise use another ` +
+                    `serial, or remove it from the stack that owns it.`,
+            ),
             { cause },
         );
     }

@@ -104,6 +104,6 @@ export function defineProvider<I extends Connected, O extends Connected, T>(
 }
 
 /** Neither inputs nor state can hold undefined values (protobuf's Struct refuses them): drop them. */
-function storable<O>(outs: O): O {
+export function storable<O>(outs: O): O {
     return JSON.parse(JSON.stringify(outs)) as O;
 }

@@ -3,16 +3,13 @@ import { type PingOneClient } from "../client/pingOneClient";
 import { sleep } from "../client/requestPacer";
 import { backoffDelay } from "../client/retry";
 import { type OathJob, type PingOneOathToken } from "../client/types";
-import { createRetryPolicy } from "../dynamic/createOrAdopt";
+import { createRetryPolicy, madeSince, notCreatedHere } from "../dynamic/createOrAdopt";
 import { oathTokenCreateBody } from "../inventory/oathTokenProvider";
 import { logWarn } from "../providerHost";
 import { type FingerprintedSeed } from "./seedFileReference";
 
 /** Tokens per CREATE_OATH_TOKENS job (the emulator's cap; PingOne documents none). */
 const jobSize = 1000;
-
-/** A token found after a lost answer counts as made by that request back to this long before it. */
-const clockSkewMs = 2 * 60_000;
 
 export type InventoryOutcome = { adopted: boolean } | { error: string };
 
@@ -68,8 +65,7 @@ async function createChunk(
             const missing = [];
             for (const [seed, token] of found) {
                 if (!token) missing.push(seed);
-                else if (!(Date.parse(token.createdAt ?? "") < sentAt - clockSkewMs))
-                    outcomes.set(seed.serialNumber, { adopted: false });
+                else if (madeSince(token.createdAt, sentAt)) outcomes.set(seed.serialNumber, { adopted: false });
                 else outcomes.set(seed.serialNumber, existing(seed.serialNumber, token, adopt));
             }
             if (missing.length > 0 && attempt >= createRetryPolicy.maxAttempts) {
@@ -126,11 +122,11 @@ function existing(serial: string, token: PingOneOathToken | undefined, adopt: bo
     if (adopt) return { adopted: true };
     const which = `OATH token ${serial}${token ? ` (id ${token.id}${token.createdAt ? `, created ${token.createdAt}` : ""})` : ""}`;
     return {
-        error:
-            `${which} already exists in PingOne and this stack did not create it, so it will not take it over. If it is ` +
-            `yours to manage here (made by hand, or by a run of this stack that died before saving its state), set ` +
-            `adoptExisting: true on the fleet (pingone-oath:adoptExisting for the root project) and run again: an adopted ` +
-            `token is never revoked by the stack. Otherwise remove the row, or remove the token from the stack that owns it.`,
+        error: notCreatedHere(
+            which,
+            `set adoptExisting: true on the fleet (pingone-oath:adoptExisting for the root project) and run again: an ` +
+                `adopted token is never revoked by the stack. Otherwise remove the row, or remove the token from the stack that owns it.`,
+        ),
     };
 }
 

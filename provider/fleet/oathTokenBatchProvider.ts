@@ -6,6 +6,7 @@ import { ConnectionSettingsError, PingOneApiError } from "../client/errors";
 import { type PingOneClient } from "../client/pingOneClient";
 import { type MfaDevice } from "../client/types";
 import { createOrAdopt } from "../dynamic/createOrAdopt";
+import { storable } from "../dynamic/defineProvider";
 import { ResourceError } from "../errors";
 import { oathTokenRules } from "../model/oathToken";
 import { explainPairingError } from "../pairing/oathTokenDeviceProvider";
@@ -622,9 +623,4 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
         while (next < items.length) await fn(items[next++]!);
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-/** Neither inputs nor state can hold undefined values (protobuf's Struct refuses them): drop them. */
-function storable<O>(outs: O): O {
-    return JSON.parse(JSON.stringify(outs)) as O;
 }
