@@ -25,10 +25,17 @@ export function pulumiBinary(): string {
     return cachedBinary;
 }
 
-/** The environment for the CLI and every process it starts: the CLI folder on PATH, the backend, no PingOne. */
+/**
+ * The environment for the CLI and every process it starts: the CLI folder on PATH, the backend, no PingOne.
+ * PINGONE_EMULATOR_EXCHANGE_LOG stays: it names no tenant, only where emulators log what they served (the
+ * contract tests read it).
+ */
 export function cliEnvironment(backendDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(env)) if (key.startsWith("PINGONE_") || key.startsWith("PULUMI_")) delete env[key];
+    const kept = new Set(["PINGONE_EMULATOR_EXCHANGE_LOG"]);
+    for (const key of Object.keys(env)) {
+        if ((key.startsWith("PINGONE_") || key.startsWith("PULUMI_")) && !kept.has(key)) delete env[key];
+    }
     fs.mkdirSync(backendDir, { recursive: true });
     return {
         ...env,

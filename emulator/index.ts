@@ -1,6 +1,7 @@
 // Public surface of the PingOne emulator.
 export { PingOneEmulator } from "./server";
 export { EmulatorStateFileError } from "./persistence";
+export type { ExchangeRecord } from "./exchangeLog";
 export {
     sampleSeed,
     SAMPLE_ENVIRONMENT_ID,

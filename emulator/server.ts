@@ -17,6 +17,7 @@ import {
     OAuthError,
     requestLimited,
 } from "./errors";
+import { ExchangeLog, loggedRequestBody, loggedRequestHeaders, maskSecrets, type ExchangeRecord } from "./exchangeLog";
 import { FaultInjector, RandomFaults, TokenBucket } from "./faults";
 import { parseOathTokenInput } from "./oathTokenInput";
 import { OtpChecker, type OtpWindows } from "./otpCheck";
@@ -107,6 +108,7 @@ export class PingOneEmulator {
     private latencyMs = 0;
     private port = 0;
     private readonly stateFile: string | undefined;
+    private readonly exchangeLog: ExchangeLog | undefined;
 
     private constructor(options: EmulatorOptions) {
         const windows: OtpWindows = {
@@ -143,6 +145,8 @@ export class PingOneEmulator {
         this.server.on("clientError", (_error, socket) => socket.destroy());
 
         this.stateFile = options.stateFile;
+        const exchangeLogFile = options.exchangeLog ?? process.env.PINGONE_EMULATOR_EXCHANGE_LOG;
+        this.exchangeLog = exchangeLogFile ? new ExchangeLog(exchangeLogFile) : undefined;
         const saved = this.stateFile === undefined ? undefined : readStateFile(this.stateFile);
         if (saved) {
             this.store.restore(saved);
@@ -187,6 +191,7 @@ export class PingOneEmulator {
             this.server.closeAllConnections();
             for (const socket of this.sockets) socket.destroy();
         });
+        this.exchangeLog?.close();
     }
 
     // ---- seeding ------------------------------------------------------------------------------
@@ -420,10 +425,24 @@ export class PingOneEmulator {
         const target = this.requestTarget(req.url ?? "");
         const method = req.method ?? "GET";
         const contentType = req.headers["content-type"];
-        const log = (status: number, outcome: RequestOutcome) =>
+        let body: Buffer = Buffer.alloc(0);
+        /** Logs the exchange; `response` is what was sent, or for a drop what the handler produced (unsent). */
+        const log = (outcome: RequestOutcome, response?: ApiResponse, dropped = false) => {
+            const status = response?.status ?? 0;
             this.requests.push({ method, path: target.path, query: target.query, contentType, status, at, outcome });
+            this.logExchange({
+                at,
+                method,
+                path: target.path,
+                query: target.query,
+                outcome,
+                req,
+                body,
+                response,
+                dropped,
+            });
+        };
 
-        let body: Buffer;
         try {
             body = await readBody(req);
         } catch (error) {
@@ -468,7 +487,7 @@ export class PingOneEmulator {
         }
         if (fault?.drop === "before-handling") {
             await this.pause();
-            log(0, "dropped");
+            log("dropped", undefined, true);
             req.socket.destroy();
             return;
         }
@@ -489,7 +508,7 @@ export class PingOneEmulator {
         if (fault?.drop === "after-handling") {
             // The effect has happened; the client never learns of it (a lost response).
             await this.pause();
-            log(response.status, "dropped");
+            log("dropped", response, true);
             req.socket.destroy();
             return;
         }
@@ -574,17 +593,52 @@ export class PingOneEmulator {
         return !this.stopping.signal.aborted;
     }
 
+    private logExchange(exchange: {
+        at: number;
+        method: string;
+        path: string;
+        query: string;
+        outcome: RequestOutcome;
+        req: IncomingMessage;
+        body: Buffer;
+        response: ApiResponse | undefined;
+        dropped: boolean;
+    }): void {
+        if (!this.exchangeLog) return;
+        const { response, req } = exchange;
+        const record: ExchangeRecord = {
+            at: exchange.at,
+            method: exchange.method,
+            path: exchange.path,
+            query: exchange.query,
+            request: {
+                ...loggedRequestHeaders(req.headers),
+                body: loggedRequestBody(exchange.body, mediaTypeOf(req.headers["content-type"])),
+            },
+            outcome: exchange.outcome,
+        };
+        if (response && !exchange.dropped) {
+            const headers = Object.fromEntries(
+                Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+            );
+            const body = response.status === 204 ? undefined : maskSecrets(response.body);
+            if (body !== undefined) headers["content-type"] = "application/json";
+            record.response = { status: response.status, headers, body };
+        }
+        this.exchangeLog.append(record);
+    }
+
     private async answer(
         res: ServerResponse,
         response: ApiResponse,
-        log: (status: number, outcome: RequestOutcome) => void,
+        log: (outcome: RequestOutcome, response: ApiResponse) => void,
         outcome: RequestOutcome,
     ): Promise<void> {
         if (!(await this.pause())) {
             res.destroy();
             return;
         }
-        log(response.status, outcome);
+        log(outcome, response);
         const payload =
             response.status === 204 || response.body === undefined
                 ? undefined

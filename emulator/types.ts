@@ -53,6 +53,12 @@ export interface EmulatorOptions {
      * done when the job is submitted; its `result` is shown once the job reads finished. Default 0.
      */
     oathJobDurationMs?: number;
+    /**
+     * Append every request and its answer, one JSON line each (see ExchangeRecord), to this file, with
+     * secrets masked. Default: the PINGONE_EMULATOR_EXCHANGE_LOG environment variable; unset, no log.
+     * The project's contract tests check these lines against PingOne's documented API.
+     */
+    exchangeLog?: string;
 }
 
 export interface EmulatorSeed {

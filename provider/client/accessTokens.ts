@@ -4,6 +4,7 @@ import { type ClientOptions } from "./clientOptions";
 import { type Credentials } from "./connection";
 import { ConnectionSettingsError } from "./errors";
 import { type RequestPacer } from "./requestPacer";
+import { userAgent } from "./userAgent";
 import {
     type AttemptOutcome,
     describeNetworkError,
@@ -65,6 +66,7 @@ class ClientCredentialsTokenSource implements AccessTokenSource {
                         headers: {
                             Authorization: `Basic ${basic}`,
                             "Content-Type": "application/x-www-form-urlencoded",
+                            "User-Agent": userAgent,
                         },
                         body: "grant_type=client_credentials",
                         signal: AbortSignal.timeout(this.options.requestTimeoutMs),

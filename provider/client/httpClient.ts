@@ -3,6 +3,7 @@ import { type AccessTokenSource } from "./accessTokens";
 import { type ClientOptions } from "./clientOptions";
 import { AmbiguousOutcomeError, PingOneApiError, type PingOneErrorEnvelope } from "./errors";
 import { type RequestPacer } from "./requestPacer";
+import { userAgent } from "./userAgent";
 import {
     type AttemptOutcome,
     describeNetworkError,
@@ -86,7 +87,11 @@ export class PingOneHttpClient {
         return runWithRetries(this.options, async (attemptNumber): Promise<AttemptOutcome<T>> => {
             if (attemptNumber > 1) await this.pacer.acquire();
             const token = await this.tokens.get();
-            const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+            const headers: Record<string, string> = {
+                Authorization: `Bearer ${token}`,
+                Accept: "application/json",
+                "User-Agent": userAgent,
+            };
             if (request.body !== undefined) headers["Content-Type"] = request.contentType ?? "application/json";
             let response: Response;
             try {
