@@ -1,6 +1,10 @@
 // The activation state machine of an OATH_TOKEN device, including PingOne's two-call resync:
 // a first OTP found only in the wide window answers EXTRA_OTP_REQUIRED and is remembered on the
 // device; the very next activate call must carry the following OTP (with oathResync: true).
+// Source: https://developer.pingidentity.com/pingone-api/mfa/users/mfa-devices/activate_device_oath_token.html
+// ("Devices with a status of ACTIVATION_REQUIRED are activated using a valid one-time password"; its example
+// response is the EXTRA_OTP_REQUIRED body below). A wrong, reused or out-of-window OTP answers
+// INVALID_DATA / INVALID_OTP on otp: PingOne lists INVALID_OTP among its detail codes but shows no example.
 import { type ApiError, detail, invalidData, requestFailed } from "./errors";
 import type { OtpChecker } from "./otpCheck";
 import { timestamp, type DeviceRecord, type OathTokenRecord } from "./store";
@@ -40,6 +44,9 @@ export function activateDevice(
     oathResync: boolean,
 ): void {
     if (device.status !== "ACTIVATION_REQUIRED") {
+        // PingOne documents no answer for activating an ACTIVE device, only that ACTIVATION_REQUIRED ones are
+        // activated. The emulator refuses with 400 REQUEST_FAILED and no details (nothing in the body is wrong;
+        // the device's state is), and spends no OTP.
         throw requestFailed(`The device cannot be activated: its status is ${device.status}.`);
     }
 

@@ -76,6 +76,11 @@ export function invalidRequest(message: string, ...details: P1ErrorDetail[]): Ap
     return new ApiError(400, "INVALID_REQUEST", details, message);
 }
 
+/**
+ * 415 INVALID_REQUEST: the Content-Type is not the one the call takes (PingOne selects device actions and
+ * job kinds by media type; https://developer.pingidentity.com/pingone-api/platform/reference/error-codes.html).
+ * The INVALID_VALUE detail on Content-Type is the emulator's: PingOne documents no detail for 415.
+ */
 export function unsupportedMediaType(contentType: string | undefined, allowed: readonly string[]): ApiError {
     return new ApiError(
         415,

@@ -1,5 +1,10 @@
 // Validation of an OATH token as posted to /oathTokens (and as given in seeds). Collects every
-// problem as a P1Error detail so one response tells the client all that is wrong.
+// problem as a P1Error detail so one response tells the client all that is wrong. The rules are the
+// "OATH token data model" of https://developer.pingidentity.com/pingone-api/mfa/oath-tokens.html and the
+// request model of https://developer.pingidentity.com/pingone-api/mfa/oath-tokens/create_oath_token.html
+// (serialNumber, secret, type, otpLength required; totp.timeStep required for TOTP). PingOne does not
+// document the error codes of these refusals: the emulator answers them as the error-codes page
+// describes validation failures, 400 INVALID_DATA with REQUIRED_VALUE / INVALID_VALUE on the field.
 import { detail, invalidData } from "./errors";
 import type { HashAlgorithm, OathTokenType, P1ErrorDetail } from "./types";
 
@@ -67,8 +72,13 @@ export function parseOathTokenInput(body: unknown): NewOathToken {
         problems.push(detail("INVALID_VALUE", "type must be HOTP or TOTP", "type", { allowedValues: [...TYPES] }));
     }
 
-    const otpLength = input.otpLength ?? 6;
-    if (!includes(OTP_LENGTHS, otpLength)) {
+    // Required in PingOne's request model (no default is documented, unlike hashAlgorithm and hotp.counter).
+    const otpLength = input.otpLength;
+    if (otpLength === undefined || otpLength === null) {
+        problems.push(
+            detail("REQUIRED_VALUE", "otpLength is required", "otpLength", { allowedValues: [...OTP_LENGTHS] }),
+        );
+    } else if (!includes(OTP_LENGTHS, otpLength)) {
         problems.push(
             detail("INVALID_VALUE", "otpLength must be 6 or 8", "otpLength", { allowedValues: [...OTP_LENGTHS] }),
         );

@@ -255,7 +255,8 @@ export class PingOneEmulator {
                 serialNumber: token.serialNumber,
                 secret: token.secret,
                 type: token.type,
-                otpLength: token.otpLength,
+                // Seeds may leave otpLength out (6); the API itself requires it.
+                otpLength: token.otpLength ?? 6,
                 hashAlgorithm: token.hashAlgorithm,
                 hotp: { counter: token.counter },
                 totp: { timeStep: token.timeStep },

@@ -209,7 +209,19 @@ export class EnvironmentState {
         return [...this.devices.values()].filter((d) => d.tokenId === tokenId);
     }
 
-    /** Pairs an inventory token to a user, with PingOne's checks. */
+    /**
+     * Pairs an inventory token to a user, with PingOne's checks:
+     * - the serial must be in *this* environment's inventory ("The value of serialNumber must be a serial number
+     *   of an OATH token that has already been added to the PingOne environment",
+     *   https://developer.pingidentity.com/pingone-api/mfa/users/mfa-devices/create_mfa_user_device_oath_token.html).
+     *   The page names no error; the emulator answers 400 INVALID_DATA / INVALID_VALUE on serialNumber. A token
+     *   of another environment, or one revoked, is simply not in the inventory and gets the same answer.
+     * - a token pairs with one device (400 INVALID_DATA / UNIQUENESS_VIOLATION on serialNumber: the emulator's choice).
+     * - at most pairing.maxAllowedDevices devices per user
+     *   (https://developer.pingidentity.com/pingone-api/mfa/mfa-settings.html; default 5, at most 15). Over it:
+     *   400 REQUEST_FAILED / LIMIT_EXCEEDED, as the team's notes on PingOne's answer say. Every device of the user
+     *   counts, ACTIVATION_REQUIRED ones included (the page says "paired MFA devices").
+     */
     createDevice(
         userId: string,
         serialNumber: string,

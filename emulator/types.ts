@@ -100,6 +100,7 @@ export interface SeedToken {
     /** hex */
     secret: string;
     type: OathTokenType;
+    /** Default 6 (the API itself requires otpLength). */
     otpLength?: 6 | 8;
     hashAlgorithm?: HashAlgorithm;
     counter?: number;

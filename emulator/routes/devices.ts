@@ -29,6 +29,9 @@ export function registerDeviceRoutes(router: Router, services: EmulatorServices)
         if (body.type === undefined || body.type === null || body.type === "") {
             throw invalidData(detail("REQUIRED_VALUE", "type is required", "type"));
         }
+        // PingOne knows more device types (EMAIL, SMS, TOTP, FIDO2, ...); the emulator refuses every type but
+        // OATH_TOKEN as PingOne refuses an unknown one: 400 INVALID_DATA / INVALID_VALUE on type (the code is the
+        // emulator's assumption; the "Device properties" data model names the types, not the error).
         if (body.type !== "OATH_TOKEN") {
             throw invalidData(
                 detail("INVALID_VALUE", "This emulator supports devices of type OATH_TOKEN only", "type", {

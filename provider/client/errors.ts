@@ -1,4 +1,5 @@
 import { PingOneOathError } from "../errors";
+import { callName, howToFix } from "./refusalHints";
 
 /** One entry of PingOne's `details` array. */
 interface PingOneErrorDetail {
@@ -26,8 +27,10 @@ export class PingOneApiError extends PingOneOathError {
         readonly path: string,
         readonly envelope: PingOneErrorEnvelope,
         readonly retryAfterSeconds?: number,
+        /** The Content-Type the request was sent with (it selects the call, e.g. activate vs block). */
+        readonly contentType?: string,
     ) {
-        super(describe(status, method, path, envelope), { requestId: envelope.id });
+        super(describe(status, method, path, envelope, contentType), { requestId: envelope.id });
         this.detailCodes = (envelope.details ?? []).map((d) => d.code).filter((c): c is string => !!c);
     }
 
@@ -40,15 +43,35 @@ export class PingOneApiError extends PingOneOathError {
     }
 }
 
-function describe(status: number, method: string, path: string, envelope: PingOneErrorEnvelope): string {
-    const codes = [envelope.code, ...(envelope.details ?? []).map((d) => d.code)].filter(Boolean).join("/");
-    const detailText = (envelope.details ?? [])
-        .map((d) => [d.target, d.message].filter(Boolean).join(": "))
+/**
+ * "PingOne answered STATUS CODE/DETAIL to METHOD PATH (the call in words) - message - target: detail (allowed:
+ * ...) - To fix: ...". The fix is chosen from the codes alone (refusalHints), never from PingOne's wording.
+ */
+function describe(
+    status: number,
+    method: string,
+    path: string,
+    envelope: PingOneErrorEnvelope,
+    contentType: string | undefined,
+): string {
+    const details = envelope.details ?? [];
+    const codes = [envelope.code, ...details.map((d) => d.code)].filter(Boolean).join("/");
+    const detailText = details
+        .map((d) => {
+            const text = [d.target, d.message].filter(Boolean).join(": ");
+            const allowed = d.innerError?.allowedValues;
+            return Array.isArray(allowed) && allowed.length > 0 ? `${text} (allowed: ${allowed.join(", ")})` : text;
+        })
         .filter(Boolean)
         .join("; ");
-    const parts = [`PingOne answered ${status}${codes ? ` ${codes}` : ""} to ${method} ${path}`];
+    const call = callName(method, path, contentType);
+    const parts = [
+        `PingOne answered ${status}${codes ? ` ${codes}` : ""} to ${method} ${path}${call ? ` (${call})` : ""}`,
+    ];
     if (envelope.message) parts.push(envelope.message);
     if (detailText) parts.push(detailText);
+    const fix = howToFix({ status, method, path, contentType, code: envelope.code, details });
+    if (fix) parts.push(`To fix: ${fix}`);
     return parts.join(" - ");
 }
 

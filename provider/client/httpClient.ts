@@ -126,6 +126,7 @@ export class PingOneHttpClient {
                 request.path,
                 parseEnvelope(text),
                 retryAfterMs === undefined ? undefined : retryAfterMs / 1000,
+                headers["Content-Type"],
             );
             if (response.status === 429) {
                 // Not carried out, so even writes go again.

@@ -284,7 +284,13 @@ describe("emulator: OATH token inventory", () => {
         h.call("POST", `/environments/${ENV_ID}/oathTokens`, { body, contentType });
 
     it("creates a token with defaults and never returns the secret", async () => {
-        const result = await create({ serialNumber: "ABC123", secret: RFC_SECRET_HEX.toUpperCase(), type: "HOTP" });
+        // otpLength is Required in PingOne's request model; hashAlgorithm and hotp.counter have defaults.
+        const result = await create({
+            serialNumber: "ABC123",
+            secret: RFC_SECRET_HEX.toUpperCase(),
+            type: "HOTP",
+            otpLength: 6,
+        });
         assert.equal(result.status, 201, JSON.stringify(result.body));
         const { id, createdAt, updatedAt, _links, ...rest } = result.body;
         assert.match(id, UUID_PATTERN);
@@ -324,7 +330,12 @@ describe("emulator: OATH token inventory", () => {
         const targets = result.body.details
             .map((d: { code: string; target: string }) => `${d.code}:${d.target}`)
             .sort();
-        assert.deepEqual(targets, ["REQUIRED_VALUE:secret", "REQUIRED_VALUE:serialNumber", "REQUIRED_VALUE:type"]);
+        assert.deepEqual(targets, [
+            "REQUIRED_VALUE:otpLength",
+            "REQUIRED_VALUE:secret",
+            "REQUIRED_VALUE:serialNumber",
+            "REQUIRED_VALUE:type",
+        ]);
         for (const d of result.body.details) assert.equal(typeof d.message, "string");
     });
 
@@ -406,15 +417,19 @@ describe("emulator: OATH token inventory", () => {
 
     it("accepts the limits: a 50-character serial and a 200-digit secret", async () => {
         assert.equal(
-            (await create({ serialNumber: "Z".repeat(50), secret: "ab".repeat(100), type: "HOTP" })).status,
+            (await create({ serialNumber: "Z".repeat(50), secret: "ab".repeat(100), type: "HOTP", otpLength: 6 }))
+                .status,
             201,
         );
     });
 
     it("refuses a duplicate serial (UNIQUENESS_VIOLATION on serialNumber)", async () => {
-        assert.equal((await create({ serialNumber: "DUP1", secret: RFC_SECRET_HEX, type: "HOTP" })).status, 201);
+        assert.equal(
+            (await create({ serialNumber: "DUP1", secret: RFC_SECRET_HEX, type: "HOTP", otpLength: 6 })).status,
+            201,
+        );
         assertP1Error(
-            await create({ serialNumber: "DUP1", secret: RFC_SECRET_HEX, type: "HOTP" }),
+            await create({ serialNumber: "DUP1", secret: RFC_SECRET_HEX, type: "HOTP", otpLength: 6 }),
             400,
             "INVALID_DATA",
             "UNIQUENESS_VIOLATION",
@@ -432,7 +447,13 @@ describe("emulator: OATH token inventory", () => {
 
     it("reads by id, finds by serial filter, and lists", async () => {
         const created = (
-            await create({ serialNumber: "FIND1", secret: RFC_SECRET_HEX, type: "HOTP", hotp: { counter: 7 } })
+            await create({
+                serialNumber: "FIND1",
+                secret: RFC_SECRET_HEX,
+                type: "HOTP",
+                hotp: { counter: 7 },
+                otpLength: 6,
+            })
         ).body;
         const byId = await h.call("GET", `/environments/${ENV_ID}/oathTokens/${created.id}`);
         assert.deepEqual(byId.body, created);
@@ -466,7 +487,13 @@ describe("emulator: OATH token inventory", () => {
 
     it("the secret appears in no response and no inspection result", async () => {
         const secret = "deadbeefcafebabe0123456789abcdef01234567";
-        const created = await create({ serialNumber: "SECRET1", secret, type: "TOTP", totp: { timeStep: 30 } });
+        const created = await create({
+            serialNumber: "SECRET1",
+            secret,
+            type: "TOTP",
+            totp: { timeStep: 30 },
+            otpLength: 6,
+        });
         const userId = h.user();
         const device = await h.createDevice(userId, "SECRET1");
         const texts = [

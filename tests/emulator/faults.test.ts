@@ -174,7 +174,7 @@ describe("emulator: failNext", () => {
 async function createToken(h: Harness, serialNumber: string): Promise<number | "network"> {
     try {
         const result = await h.call("POST", `/environments/${ENV_ID}/oathTokens`, {
-            body: { serialNumber, secret: RFC_SECRET_HEX, type: "HOTP" },
+            body: { serialNumber, secret: RFC_SECRET_HEX, type: "HOTP", otpLength: 6 },
         });
         return result.status;
     } catch (error) {

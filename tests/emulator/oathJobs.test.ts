@@ -152,6 +152,7 @@ describe("emulator: OATH create jobs", () => {
         assert.equal(notObject.index, 2);
         assert.equal(notObject.code, "INVALID_DATA");
         assert.deepEqual(notObject.details.map((d: { target: string }) => d.target).sort(), [
+            "otpLength",
             "secret",
             "serialNumber",
             "type",
