@@ -126,6 +126,13 @@ export class EnvironmentState {
         return user;
     }
 
+    /** Deleting a user deletes their MFA devices (which unpairs their tokens); the tokens stay in the inventory. */
+    deleteUser(userId: string): void {
+        this.user(userId);
+        for (const device of this.devicesOfUser(userId)) this.devices.delete(device.id);
+        this.users.delete(userId);
+    }
+
     // ---- OATH token inventory ----
 
     token(tokenId: string): OathTokenRecord {

@@ -42,6 +42,62 @@ describe("emulator: users", () => {
         assert.equal(none.body.count, 0);
     });
 
+    it("creates a user (201, Location, as GET renders it); username required and unique case-insensitively", async () => {
+        const created = await h.call("POST", `/environments/${ENV_ID}/users`, {
+            body: { username: "Frank.Created", email: "frank@example.com" },
+        });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        assert.match(created.body.id, UUID_PATTERN);
+        assert.equal(created.body.username, "Frank.Created");
+        const self = `${h.emulator.apiUrl}/environments/${ENV_ID}/users/${created.body.id}`;
+        assert.equal(created.headers.get("location"), self);
+        const read = await h.call("GET", self);
+        assert.deepEqual(created.body, read.body);
+
+        const again = await h.call("POST", `/environments/${ENV_ID}/users`, { body: { username: "frank.CREATED" } });
+        assertP1Error(again, 400, "INVALID_DATA", "UNIQUENESS_VIOLATION", "username");
+        for (const body of [{}, { username: "" }, { email: "x@example.com" }]) {
+            assertP1Error(
+                await h.call("POST", `/environments/${ENV_ID}/users`, { body }),
+                400,
+                "INVALID_DATA",
+                "REQUIRED_VALUE",
+                "username",
+            );
+        }
+        assertP1Error(
+            await h.call("POST", `/environments/${ENV_ID}/users`, { body: { username: 42 } }),
+            400,
+            "INVALID_DATA",
+            "INVALID_VALUE",
+            "username",
+        );
+        assertP1Error(
+            await h.call("POST", `/environments/${ENV_ID}/users`, {
+                body: "username=grace",
+                contentType: "application/x-www-form-urlencoded",
+            }),
+            415,
+            "INVALID_REQUEST",
+        );
+        assert.equal(h.emulator.getUser(ENV_ID, "grace"), undefined);
+    });
+
+    it("deletes a user (204) with their devices, leaving the token in the inventory unpaired; 404 after", async () => {
+        const { userId, tokenId, deviceId } = await h.pairedDevice({ type: "HOTP" });
+        const path = `/environments/${ENV_ID}/users/${userId}`;
+        const deleted = await h.call("DELETE", path);
+        assert.equal(deleted.status, 204);
+        assert.equal(deleted.body, undefined);
+        assertP1Error(await h.call("GET", path), 404, "NOT_FOUND");
+        assertP1Error(await h.call("GET", `${path}/devices/${deviceId}`), 404, "NOT_FOUND");
+        assertP1Error(await h.call("DELETE", path), 404, "NOT_FOUND");
+        const token = await h.call("GET", `/environments/${ENV_ID}/oathTokens/${tokenId}`);
+        assert.equal(token.status, 200);
+        assert.deepEqual(token.body.devices, []);
+        assert.equal(h.emulator.getDevice(ENV_ID, deviceId), undefined);
+    });
+
     it("refuses filters it does not support rather than ignoring them", async () => {
         const result = await h.call(
             "GET",
