@@ -1,7 +1,7 @@
 // Error responses. API routes answer with PingOne's P1Error envelope; the token endpoint answers
 // in OAuth 2.0 format (RFC 6749 §5.2). Handlers throw these; the server renders them.
 import { randomUUID } from "node:crypto";
-import type { P1Error, P1ErrorDetail } from "./types";
+import type { P1Error, P1ErrorDetail, P1InnerError } from "./types";
 
 /** Top-level messages, worded like PingOne's. Clients must match on codes, never on these. */
 const TOP_LEVEL_MESSAGES: Record<string, string> = {
@@ -52,7 +52,7 @@ export function detail(
     code: string,
     message: string,
     target?: string,
-    innerError?: Record<string, unknown>,
+    innerError?: P1InnerError,
 ): P1ErrorDetail {
     const d: P1ErrorDetail = { code, message };
     if (target !== undefined) d.target = target;

@@ -76,11 +76,11 @@ export function parseOathTokenInput(body: unknown): NewOathToken {
     const otpLength = input.otpLength;
     if (otpLength === undefined || otpLength === null) {
         problems.push(
-            detail("REQUIRED_VALUE", "otpLength is required", "otpLength", { allowedValues: [...OTP_LENGTHS] }),
+            detail("REQUIRED_VALUE", "otpLength is required", "otpLength", { allowedValues: OTP_LENGTHS.map(String) }),
         );
     } else if (!includes(OTP_LENGTHS, otpLength)) {
         problems.push(
-            detail("INVALID_VALUE", "otpLength must be 6 or 8", "otpLength", { allowedValues: [...OTP_LENGTHS] }),
+            detail("INVALID_VALUE", "otpLength must be 6 or 8", "otpLength", { allowedValues: OTP_LENGTHS.map(String) }),
         );
     }
 
@@ -114,13 +114,13 @@ export function parseOathTokenInput(body: unknown): NewOathToken {
     if (type === "TOTP" && (timeStep === undefined || timeStep === null)) {
         problems.push(
             detail("REQUIRED_VALUE", "totp.timeStep is required for TOTP tokens", "totp.timeStep", {
-                allowedValues: [...TIME_STEPS],
+                allowedValues: TIME_STEPS.map(String),
             }),
         );
     } else if (!includes(TIME_STEPS, timeStep)) {
         problems.push(
             detail("INVALID_VALUE", "totp.timeStep must be 30 or 60", "totp.timeStep", {
-                allowedValues: [...TIME_STEPS],
+                allowedValues: TIME_STEPS.map(String),
             }),
         );
     }

@@ -196,7 +196,21 @@ export interface P1ErrorDetail {
     code: string;
     target?: string;
     message: string;
-    innerError?: Record<string, unknown>;
+    innerError?: P1InnerError;
+}
+
+/**
+ * `details[].innerError` as PingOne's published OpenAPI types it (P1Error): `allowedValues` are strings even
+ * where the field is a number or a boolean (`["6", "8"]` for otpLength). retryAfter's type is undocumented;
+ * the emulator sends whole seconds.
+ */
+export interface P1InnerError {
+    allowedValues?: string[];
+    allowedPattern?: string;
+    rangeMinimumValue?: number;
+    rangeMaximumValue?: number;
+    maximumValue?: number;
+    retryAfter?: number;
 }
 
 export interface P1Error {

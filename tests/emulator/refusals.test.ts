@@ -14,6 +14,7 @@ import {
     resolveConnection,
 } from "../../provider/client";
 import { PingOneApiError } from "../../provider/client/errors";
+import { sendsRequestsTheContractRefuses } from "../support/contractHooks";
 import { isolateSuiteEnvironment, rfcSecretHex } from "../support/fixtures";
 
 const ENV_A = randomUUID();
@@ -113,7 +114,9 @@ describe("emulator refusals, as the project's client reports them", function () 
         resetAccessTokenSources();
     });
 
-    it("1. a wrong or missing Content-Type on every write: 415 INVALID_REQUEST, and nothing is done", async () => {
+    it("1. a wrong or missing Content-Type on every write: 415 INVALID_REQUEST, and nothing is done", async function () {
+        // The contract refuses these requests too; the hook requires it.
+        sendsRequestsTheContractRefuses(this);
         const userId = user();
         const hotp = token();
         const fix = /To fix: send the Content-Type PingOne documents for this call/;
@@ -417,7 +420,9 @@ describe("emulator refusals, as the project's client reports them", function () 
         assert.equal(await a.deleteOathToken(ENV_A, hotp.id), false, "revoking again finds nothing");
     });
 
-    it("8. unknown device type, token type, hashAlgorithm, otpLength and timeStep: 400 INVALID_DATA naming each field", async () => {
+    it("8. unknown device type, token type, hashAlgorithm, otpLength and timeStep: 400 INVALID_DATA naming each field", async function () {
+        // The contract refuses these requests too; the hook requires it.
+        sendsRequestsTheContractRefuses(this);
         const userId = user();
         const hotp = token();
         const pair = devicesPath(ENV_A, userId);

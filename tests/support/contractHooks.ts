@@ -14,6 +14,8 @@ interface OperationCounts {
     requests: number;
     responses: number;
     violations: number;
+    /** Request violations of tests that send refused requests on purpose (sendsRequestsTheContractRefuses). */
+    refusedOnPurpose: number;
 }
 
 const given = process.env.PINGONE_EMULATOR_EXCHANGE_LOG;
@@ -50,21 +52,37 @@ function newRecords(): ExchangeRecord[] {
     }
 }
 
-/** Checks what was logged since the last call; resolves with its violations. */
-function checkNewExchanges(): Violation[] {
-    const found: Violation[] = [];
+/**
+ * Checks what was logged since the last call and returns its violations. With `refusingOnPurpose`, request
+ * violations are expected: they are counted apart and returned as `refused`, not as violations.
+ */
+function checkNewExchanges(refusingOnPurpose = false): { violations: Violation[]; refused: number } {
+    const violations: Violation[] = [];
+    let refused = 0;
     for (const record of newRecords()) {
         exchanges++;
         const result = contract.check(record, { checkRequest: CLIENT_USER_AGENT.test(record.request.userAgent ?? "") });
-        const entry = counts.get(result.operationId) ?? { requests: 0, responses: 0, violations: 0 };
+        const entry = counts.get(result.operationId) ?? {
+            requests: 0,
+            responses: 0,
+            violations: 0,
+            refusedOnPurpose: 0,
+        };
         if (result.requestChecked) entry.requests++;
         if (result.responseChecked) entry.responses++;
-        entry.violations += result.violations.length;
+        for (const violation of result.violations) {
+            if (refusingOnPurpose && violation.side === "request") {
+                entry.refusedOnPurpose++;
+                refused++;
+            } else {
+                entry.violations++;
+                violations.push(violation);
+            }
+        }
         counts.set(result.operationId, entry);
-        found.push(...result.violations);
     }
-    allViolations.push(...found);
-    return found;
+    allViolations.push(...violations);
+    return { violations, refused };
 }
 
 function violationError(violations: Violation[]): Error {
@@ -77,29 +95,57 @@ function violationError(violations: Violation[]): Error {
     );
 }
 
+const refusingOnPurpose = new WeakSet<Mocha.Runnable>();
+
+/**
+ * Marks the running test as one that sends requests PingOne's contract refuses, on purpose (the refusal
+ * tests: a wrong Content-Type, an unknown type). Its request violations are expected, and required: if the
+ * contract accepted every request such a test sent, the contract is missing a rule the emulator enforces.
+ * The emulator's answers to those requests are still checked.
+ */
+export function sendsRequestsTheContractRefuses(context: Mocha.Context): void {
+    if (context.test) refusingOnPurpose.add(context.test);
+}
+
 // A test that passed but made a call (or got an answer) PingOne's contract does not allow fails, as itself.
 const originalRun = Mocha.Test.prototype.run;
 Mocha.Test.prototype.run = function (this: Mocha.Test, fn: (error?: unknown) => void) {
     return originalRun.call(this, (error?: unknown) => {
         if (error === undefined || error === null) {
-            const violations = checkNewExchanges();
+            const onPurpose = refusingOnPurpose.has(this);
+            const { violations, refused } = checkNewExchanges(onPurpose);
             if (violations.length > 0) return fn(violationError(violations));
+            if (onPurpose && refused === 0) {
+                return fn(
+                    new Error(
+                        "this test sends requests PingOne refuses, but tests/contract/pingone.openapi.json accepted every one: the contract lacks the rule the emulator enforces",
+                    ),
+                );
+            }
         }
         return fn(error);
     });
 } as typeof originalRun;
 
 function printSummary(): void {
+    if (exchanges === 0) {
+        // A run against a real tenant: its exchanges are not logged anywhere this hook can read.
+        console.log("\n  PingOne API contract: no emulator exchanges were logged in this run, nothing to check");
+        return;
+    }
     const rows = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
     const requests = rows.reduce((n, [, c]) => n + c.requests, 0);
     const responses = rows.reduce((n, [, c]) => n + c.responses, 0);
+    const refused = rows.reduce((n, [, c]) => n + c.refusedOnPurpose, 0);
     console.log(
         `\n  PingOne API contract: ${exchanges} exchanges; ${requests} client requests and ${responses} emulator ` +
-            `responses checked against ${contract.operations().length} operations; ${allViolations.length} violations`,
+            `responses checked against ${contract.operations().length} operations; ${allViolations.length} violations ` +
+            `(and ${refused} request violations the refusal tests cause on purpose)`,
     );
     for (const [operationId, c] of rows) {
         console.log(
-            `    ${operationId.padEnd(32)} requests ${String(c.requests).padStart(6)}  responses ${String(c.responses).padStart(6)}  violations ${c.violations}`,
+            `    ${operationId.padEnd(32)} requests ${String(c.requests).padStart(6)}  responses ${String(c.responses).padStart(6)}  ` +
+                `violations ${c.violations}  refused on purpose ${c.refusedOnPurpose}`,
         );
     }
     const report = process.env.PINGONE_CONTRACT_REPORT;
@@ -114,7 +160,7 @@ function printSummary(): void {
 export const mochaHooks = {
     afterAll(this: Mocha.Context): void {
         // What `after` hooks did (destroys, sweeps) is checked here, at the very end.
-        const violations = checkNewExchanges();
+        const { violations } = checkNewExchanges();
         printSummary();
         if (ownFolder) fs.rmSync(ownFolder, { recursive: true, force: true });
         if (violations.length > 0) throw violationError(violations);
