@@ -48,12 +48,7 @@ export class OAuthError extends Error {
     }
 }
 
-export function detail(
-    code: string,
-    message: string,
-    target?: string,
-    innerError?: P1InnerError,
-): P1ErrorDetail {
+export function detail(code: string, message: string, target?: string, innerError?: P1InnerError): P1ErrorDetail {
     const d: P1ErrorDetail = { code, message };
     if (target !== undefined) d.target = target;
     if (innerError !== undefined) d.innerError = innerError;

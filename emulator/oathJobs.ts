@@ -64,7 +64,9 @@ function booleanField(body: Record<string, unknown>, field: string, problems: P1
     if (value === undefined || value === null) return undefined;
     if (typeof value === "boolean") return value;
     if (value === "true" || value === "false") return value === "true";
-    problems.push(detail("INVALID_VALUE", `${field} must be true or false`, field, { allowedValues: ["true", "false"] }));
+    problems.push(
+        detail("INVALID_VALUE", `${field} must be true or false`, field, { allowedValues: ["true", "false"] }),
+    );
     return undefined;
 }
 

@@ -80,7 +80,9 @@ export function parseOathTokenInput(body: unknown): NewOathToken {
         );
     } else if (!includes(OTP_LENGTHS, otpLength)) {
         problems.push(
-            detail("INVALID_VALUE", "otpLength must be 6 or 8", "otpLength", { allowedValues: OTP_LENGTHS.map(String) }),
+            detail("INVALID_VALUE", "otpLength must be 6 or 8", "otpLength", {
+                allowedValues: OTP_LENGTHS.map(String),
+            }),
         );
     }
 
