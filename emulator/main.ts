@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // CLI: node dist/emulator/main.js [--port 8788] [--seed file.json] [--latency MS] [--rate-limit RPS]
 // Without --seed it serves the sample tenant (see sampleSeed.ts).
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PingOneEmulator } from "./server";
 import { sampleSeed } from "./sampleSeed";
@@ -98,6 +100,12 @@ async function main(): Promise<void> {
         ? (JSON.parse(readFileSync(args.seedFile, "utf8")) as EmulatorSeed)
         : sampleSeed();
     options.seed = seed;
+    // Every exchange goes to a log, so a test run pointed at this emulator (the acceptance suite) can check
+    // them against PingOne's contract: the path is one of the variables printed below.
+    const exchangeLog =
+        process.env.PINGONE_EMULATOR_EXCHANGE_LOG ??
+        join(mkdtempSync(join(tmpdir(), "pingone-emulator-")), "exchanges.jsonl");
+    options.exchangeLog = exchangeLog;
     const emulator = await PingOneEmulator.start(options);
 
     const firstEnv = seed.environments?.[0];
@@ -121,6 +129,7 @@ async function main(): Promise<void> {
         console.log(`  export PINGONE_ENVIRONMENT_ID=${firstEnv.id}`);
         console.log(`  export PINGONE_CLIENT_ID=${firstClient.clientId}`);
         console.log(`  export PINGONE_CLIENT_SECRET=${firstClient.clientSecret}`);
+        console.log(`  export PINGONE_EMULATOR_EXCHANGE_LOG=${exchangeLog}`);
         console.log("or, for one Pulumi stack:");
         console.log(`  pulumi config set pingone:apiUrl ${emulator.apiUrl}`);
         console.log(`  pulumi config set pingone:authUrl ${emulator.authUrl}`);

@@ -53,7 +53,15 @@ function lines(file: string): string[] {
 /** Secrets arrive masked with their shape kept; the transcript says so instead of showing 0000 or ffff. */
 function showMasked(value: unknown, key = ""): unknown {
     if (typeof value === "string" && /^(secret|otp|otps|client_secret|access_token)$/.test(key)) {
-        const kind = /^0+$/.test(value) ? "digits" : /^[0fF]+$/.test(value) ? "hex characters" : "characters";
+        // A seed is hex even when its digits happen to be 0-9 only (the RFC 4226 test secret).
+        const kind =
+            key === "secret"
+                ? "hex characters"
+                : /^0+$/.test(value)
+                  ? "digits"
+                  : /^[0fF]+$/.test(value)
+                    ? "hex characters"
+                    : "characters";
         return `<masked: ${value.length} ${kind}>`;
     }
     if (Array.isArray(value)) return value.map((item) => showMasked(item, key));
