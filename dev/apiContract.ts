@@ -7,6 +7,7 @@ import * as path from "node:path";
 import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { type ExchangeRecord } from "../emulator";
+import { mediaTypeOf } from "../emulator/router";
 import { repoRoot } from "./pulumiCli";
 
 export const contractFile = path.join(repoRoot, "tests", "contract", "pingone.openapi.json");
@@ -185,7 +186,7 @@ export class ApiContract {
                 push(`query.${parameter.name}`, `required query parameter "${parameter.name}" is missing`);
         }
 
-        const mediaType = (record.request.contentType ?? "").split(";")[0].trim().toLowerCase();
+        const mediaType = mediaTypeOf(record.request.contentType);
         const body = record.request.body;
         if (!operation.requestBody) {
             if (body !== undefined) push("body", "the operation takes no body, but one was sent");
@@ -276,7 +277,7 @@ export class ApiContract {
             if (response.body !== undefined) push("body", "the contract gives this answer no body, but it had one");
             return;
         }
-        const mediaType = (response.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+        const mediaType = mediaTypeOf(response.headers["content-type"]);
         const media = content[mediaType];
         if (!media) {
             push(

@@ -42,6 +42,11 @@ export interface ExchangeRecord {
 /** Keys whose string values are secrets (PingOne's field names, RFC 6749's form fields). */
 const SECRET_KEYS = new Set(["secret", "otp", "otps", "client_secret", "access_token", "refresh_token"]);
 
+/** Whether strings under `key` are masked in the log. */
+export function isSecretKey(key: string): boolean {
+    return SECRET_KEYS.has(key);
+}
+
 /** Keeps a string's shape (length and character classes) and none of its content. */
 function maskKeepingShape(value: string): string {
     return value
@@ -58,7 +63,7 @@ export function maskSecrets(value: unknown, secret = false): unknown {
     if (Array.isArray(value)) return value.map((item) => maskSecrets(item, secret));
     if (value && typeof value === "object") {
         return Object.fromEntries(
-            Object.entries(value).map(([key, item]) => [key, maskSecrets(item, secret || SECRET_KEYS.has(key))]),
+            Object.entries(value).map(([key, item]) => [key, maskSecrets(item, secret || isSecretKey(key))]),
         );
     }
     return value;

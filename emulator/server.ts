@@ -428,7 +428,7 @@ export class PingOneEmulator {
         const contentType = req.headers["content-type"];
         let body: Buffer = Buffer.alloc(0);
         /** Logs the exchange; `response` is what was sent, or for a drop what the handler produced (unsent). */
-        const log = (outcome: RequestOutcome, response?: ApiResponse, dropped = false) => {
+        const log = (outcome: RequestOutcome, response?: ApiResponse) => {
             const status = response?.status ?? 0;
             this.requests.push({ method, path: target.path, query: target.query, contentType, status, at, outcome });
             this.logExchange({
@@ -440,7 +440,6 @@ export class PingOneEmulator {
                 req,
                 body,
                 response,
-                dropped,
             });
         };
 
@@ -488,7 +487,7 @@ export class PingOneEmulator {
         }
         if (fault?.drop === "before-handling") {
             await this.pause();
-            log("dropped", undefined, true);
+            log("dropped");
             req.socket.destroy();
             return;
         }
@@ -509,7 +508,7 @@ export class PingOneEmulator {
         if (fault?.drop === "after-handling") {
             // The effect has happened; the client never learns of it (a lost response).
             await this.pause();
-            log("dropped", response, true);
+            log("dropped", response);
             req.socket.destroy();
             return;
         }
@@ -603,7 +602,6 @@ export class PingOneEmulator {
         req: IncomingMessage;
         body: Buffer;
         response: ApiResponse | undefined;
-        dropped: boolean;
     }): void {
         if (!this.exchangeLog) return;
         const { response, req } = exchange;
@@ -618,7 +616,8 @@ export class PingOneEmulator {
             },
             outcome: exchange.outcome,
         };
-        if (response && !exchange.dropped) {
+        // A dropped request's answer was never sent: the log shows none.
+        if (response && exchange.outcome !== "dropped") {
             const headers = Object.fromEntries(
                 Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
             );

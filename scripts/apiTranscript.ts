@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { type ExchangeRecord } from "../emulator";
+import { isSecretKey } from "../emulator/exchangeLog";
 import { ApiContract, CLIENT_USER_AGENT } from "../dev/apiContract";
 import { PulumiProject, cliEnvironment, repoRoot } from "../dev/pulumiCli";
 
@@ -52,7 +53,7 @@ function lines(file: string): string[] {
 
 /** Secrets arrive masked with their shape kept; the transcript says so instead of showing 0000 or ffff. */
 function showMasked(value: unknown, key = ""): unknown {
-    if (typeof value === "string" && /^(secret|otp|otps|client_secret|access_token)$/.test(key)) {
+    if (typeof value === "string" && isSecretKey(key)) {
         // A seed is hex even when its digits happen to be 0-9 only (the RFC 4226 test secret).
         const kind =
             key === "secret"

@@ -4,15 +4,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PingOneEmulator, type ExchangeRecord } from "../../emulator";
 import { ApiContract, contractFile } from "../../dev/apiContract";
-import {
-    PingOneClient,
-    connectionSettingsFromInput,
-    defaultClientOptions,
-    resetAccessTokenSources,
-    resolveConnection,
-} from "../../provider/client";
+import { resetAccessTokenSources } from "../../provider/client";
+import { clientForConnection, rfcSecretHex } from "../support/fixtures";
 
 type Json = Record<string, unknown>;
+
+/** "request /type", "response status", ...: what a check blamed, in the order it found it. */
+const sidesAndFields = (result: ReturnType<ApiContract["check"]>) =>
+    result.violations.map((v) => `${v.side} ${v.field}`);
 
 /** Every object schema's properties under `node`, with the JSON path that leads to each. */
 function properties(node: unknown, at: string, found: { at: string; schema: Json }[] = []) {
@@ -73,7 +72,7 @@ describe("PingOne API contract (tests/contract/pingone.openapi.json)", () => {
             }),
             { checkRequest: true },
         );
-        const fields = unknownField.violations.map((v) => `${v.side} ${v.field}`);
+        const fields = sidesAndFields(unknownField);
         assert.ok(fields.includes("request /serial"), fields.join("; "));
         assert.ok(fields.includes("request /serialNumber"), fields.join("; "));
         assert.match(
@@ -114,10 +113,7 @@ describe("PingOne API contract (tests/contract/pingone.openapi.json)", () => {
                 checkRequest: true,
             },
         );
-        assert.deepEqual(
-            nowhere.violations.map((v) => `${v.side} ${v.field}`),
-            ["request path"],
-        );
+        assert.deepEqual(sidesAndFields(nowhere), ["request path"]);
     });
 
     it("names the call and the field when an answer breaks it: an unlisted status, an invented field, a missing header", () => {
@@ -129,10 +125,7 @@ describe("PingOne API contract (tests/contract/pingone.openapi.json)", () => {
             }),
             { checkRequest: false },
         );
-        assert.deepEqual(
-            status.violations.map((v) => `${v.side} ${v.field}`),
-            ["response status"],
-        );
+        assert.deepEqual(sidesAndFields(status), ["response status"]);
 
         const invented = contract.check(
             exchange({
@@ -146,10 +139,7 @@ describe("PingOne API contract (tests/contract/pingone.openapi.json)", () => {
             }),
             { checkRequest: false },
         );
-        assert.deepEqual(
-            invented.violations.map((v) => `${v.side} ${v.field}`),
-            ["response /hint"],
-        );
+        assert.deepEqual(sidesAndFields(invented), ["response /hint"]);
 
         const noRetryAfter = contract.check(
             exchange({
@@ -164,10 +154,7 @@ describe("PingOne API contract (tests/contract/pingone.openapi.json)", () => {
             }),
             { checkRequest: false },
         );
-        assert.deepEqual(
-            noRetryAfter.violations.map((v) => `${v.side} ${v.field}`),
-            ["response header Retry-After"],
-        );
+        assert.deepEqual(sidesAndFields(noRetryAfter), ["response header Retry-After"]);
     });
 
     it("the emulator's exchange log keeps every secret out and every shape in", async () => {
@@ -179,17 +166,14 @@ describe("PingOne API contract (tests/contract/pingone.openapi.json)", () => {
             const credentials = emulator.addClient(env.id);
             emulator.addUser(env.id, { username: "alice" });
             resetAccessTokenSources();
-            const connection = resolveConnection([
-                connectionSettingsFromInput({
-                    apiUrl: emulator.apiUrl,
-                    authUrl: emulator.authUrl,
-                    clientId: credentials.clientId,
-                    clientSecret: credentials.clientSecret,
-                    environmentId: env.id,
-                }),
-            ]);
-            const client = PingOneClient.forConnection(connection, defaultClientOptions);
-            const secret = "3132333435363738393031323334353637383930";
+            const client = clientForConnection({
+                apiUrl: emulator.apiUrl,
+                authUrl: emulator.authUrl,
+                clientId: credentials.clientId,
+                clientSecret: credentials.clientSecret,
+                environmentId: env.id,
+            });
+            const secret = rfcSecretHex;
             await client.createOathToken(env.id, {
                 serialNumber: "LOG0001",
                 secret,

@@ -7,14 +7,8 @@ import { type PingOneEmulator } from "../../emulator";
 import main from "../../program/index";
 import { openLocalStack, readBackendFiles } from "../../dev/localStack";
 import { requireCli } from "../support/cliProject";
-import { clientId, clientSecret, startEmulatorWithUsers } from "../support/fixtures";
+import { clientForConnection, clientId, clientSecret, startEmulatorWithUsers } from "../support/fixtures";
 import { pskcDocument, randomTokens } from "../../dev/pskcFile";
-import {
-    PingOneClient,
-    connectionSettingsFromInput,
-    defaultClientOptions,
-    resolveConnection,
-} from "../../provider/client";
 
 /** OathTokenBatch resources in the stack's checkpoint (the file backend's one `<stack>.json`). */
 function batchCount(backendDir: string): number {
@@ -238,18 +232,13 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
         );
         // Preview of the retry does not fail on the recorded error; the retry touches that row only.
         await stack.preview();
-        const admin = PingOneClient.forConnection(
-            resolveConnection([
-                connectionSettingsFromInput({
-                    clientId,
-                    clientSecret,
-                    environmentId,
-                    apiUrl: emulator.apiUrl,
-                    authUrl: emulator.authUrl,
-                }),
-            ]),
-            defaultClientOptions,
-        );
+        const admin = clientForConnection({
+            clientId,
+            clientSecret,
+            environmentId,
+            apiUrl: emulator.apiUrl,
+            authUrl: emulator.authUrl,
+        });
         for (const d of emulator.listDevices(environmentId, full.id))
             await admin.deleteDevice(environmentId, full.id, d.id);
         emulator.clearRequests();

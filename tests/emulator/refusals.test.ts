@@ -6,16 +6,10 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { generateOtp, PingOneEmulator, timeStepAt } from "../../emulator";
-import {
-    PingOneClient,
-    connectionSettingsFromInput,
-    defaultClientOptions,
-    resetAccessTokenSources,
-    resolveConnection,
-} from "../../provider/client";
+import { type PingOneClient, resetAccessTokenSources } from "../../provider/client";
 import { PingOneApiError } from "../../provider/client/errors";
 import { sendsRequestsTheContractRefuses } from "../support/contractHooks";
-import { isolateSuiteEnvironment, rfcSecretHex } from "../support/fixtures";
+import { clientForConnection, isolateSuiteEnvironment, rfcSecretHex } from "../support/fixtures";
 
 const ENV_A = randomUUID();
 const ENV_B = randomUUID();
@@ -68,17 +62,7 @@ describe("emulator refusals, as the project's client reports them", function () 
     let serial = 0;
 
     const clientFor = (environmentId: string, creds: { clientId: string; clientSecret: string }) =>
-        PingOneClient.forConnection(
-            resolveConnection([
-                connectionSettingsFromInput({
-                    apiUrl: emulator.apiUrl,
-                    authUrl: emulator.authUrl,
-                    environmentId,
-                    ...creds,
-                }),
-            ]),
-            defaultClientOptions,
-        );
+        clientForConnection({ apiUrl: emulator.apiUrl, authUrl: emulator.authUrl, environmentId, ...creds });
     const user = (env = ENV_A) => emulator.addUser(env, { username: `u${randomUUID().slice(0, 8)}` }).id;
     const token = (extra: { type?: "HOTP" | "TOTP"; env?: string } = {}) => {
         const serialNumber = `RF${++serial}`;
@@ -94,6 +78,9 @@ describe("emulator refusals, as the project's client reports them", function () 
     const code = (counter: number) =>
         generateOtp({ secretHex: rfcSecretHex, otpLength: 6, hashAlgorithm: "HmacSHA1" }, counter);
     const devicesPath = (env: string, userId: string) => `/environments/${env}/users/${userId}/devices`;
+    // PingOneClient has no resync call (the product resyncs through activation), so the test sends it raw.
+    const resync = (client: PingOneClient, path: string, otps: string[]) =>
+        client.http.request({ method: "POST", path, body: { otps }, contentType: RESYNC });
 
     before(async () => {
         resetAccessTokenSources();
@@ -284,12 +271,7 @@ describe("emulator refusals, as the project's client reports them", function () 
         // Resync with codes already consumed (0 and 1: the counter is at 1, so 0 is behind it).
         const resyncPath = `/environments/${ENV_A}/oathTokens/${hotp.id}`;
         await refused(
-            a.http.request({
-                method: "POST",
-                path: resyncPath,
-                body: { otps: [code(0), code(1)] },
-                contentType: RESYNC,
-            }),
+            resync(a, resyncPath, [code(0), code(1)]),
             invalidOtp(resyncPath, "resyncing an OATH token", "otps"),
         );
         assert.equal(emulator.getDevice(ENV_A, again.id)?.status, "ACTIVATION_REQUIRED");
@@ -344,12 +326,7 @@ describe("emulator refusals, as the project's client reports them", function () 
         assert.equal(await b.getOathToken(ENV_B, tokenA.id), undefined);
         const resyncPath = `/environments/${ENV_B}/oathTokens/${tokenA.id}`;
         await refused(
-            b.http.request({
-                method: "POST",
-                path: resyncPath,
-                body: { otps: [code(3), code(4)] },
-                contentType: RESYNC,
-            }),
+            resync(b, resyncPath, [code(3), code(4)]),
             notFound("POST", resyncPath, "resyncing an OATH token"),
         );
         // A's token paired by B's user: B's inventory has no such serial.
@@ -407,15 +384,12 @@ describe("emulator refusals, as the project's client reports them", function () 
             `/environments/${ENV_A}/oathTokens/${hotp.id}`,
             `/environments/${ENV_A}/users/${userId}/oathTokens/${hotp.id}`,
         ]) {
-            await refused(
-                a.http.request({ method: "POST", path, body: { otps: [code(1), code(2)] }, contentType: RESYNC }),
-                {
-                    status: 404,
-                    code: "NOT_FOUND",
-                    details: [],
-                    message: [names("POST", path, "resyncing an OATH token"), gone],
-                },
-            );
+            await refused(resync(a, path, [code(1), code(2)]), {
+                status: 404,
+                code: "NOT_FOUND",
+                details: [],
+                message: [names("POST", path, "resyncing an OATH token"), gone],
+            });
         }
         assert.equal(await a.deleteOathToken(ENV_A, hotp.id), false, "revoking again finds nothing");
     });

@@ -9,7 +9,9 @@ import {
     defaultClientOptions,
     resetAccessTokenSources,
     resolveConnection,
+    type ConnectionSettings,
 } from "../../provider/client";
+import { type ClientOptions } from "../../provider/client/clientOptions";
 import { type OathTokenInputs } from "../../provider/inventory/oathTokenProvider";
 
 /** The RFC 4226 test secret, ASCII "12345678901234567890", in hex. */
@@ -76,6 +78,18 @@ export interface PairedToken {
     secretHex: string;
 }
 
+/**
+ * The project's PingOneClient for plain connection settings (an emulator's URLs and credentials), resolved as
+ * a resource's `connection` input is; `defaultClientOptions` unless given.
+ */
+export function clientForConnection(
+    settings: ConnectionSettings,
+    options: ClientOptions = defaultClientOptions,
+    log?: (message: string) => void,
+): PingOneClient {
+    return PingOneClient.forConnection(resolveConnection([connectionSettingsFromInput(settings)]), options, log);
+}
+
 let serial = 1000;
 
 export async function startScenario(options: EmulatorOptions = {}): Promise<Scenario> {
@@ -97,18 +111,13 @@ export async function startScenario(options: EmulatorOptions = {}): Promise<Scen
             return { userId: user.id, deviceId: device.id, serialNumber, secretHex };
         },
         async deleteDeviceOutOfBand(token) {
-            const client = PingOneClient.forConnection(
-                resolveConnection([
-                    connectionSettingsFromInput({
-                        apiUrl: emulator.apiUrl,
-                        authUrl: emulator.authUrl,
-                        clientId,
-                        clientSecret,
-                        environmentId,
-                    }),
-                ]),
-                defaultClientOptions,
-            );
+            const client = clientForConnection({
+                apiUrl: emulator.apiUrl,
+                authUrl: emulator.authUrl,
+                clientId,
+                clientSecret,
+                environmentId,
+            });
             assert.equal(await client.deleteDevice(environmentId, token.userId, token.deviceId), true);
         },
         tokenRequests: () =>

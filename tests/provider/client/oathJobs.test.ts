@@ -1,15 +1,16 @@
 // The client's batch OATH job methods and inventory listing, against the emulator over HTTP:
 // createOathTokensJob / revokeOathTokensJob / getOathJob / waitForOathJob, and listOathTokens paging.
 import assert from "node:assert/strict";
-import {
-    PingOneClient,
-    connectionSettingsFromInput,
-    defaultClientOptions,
-    resolveConnection,
-} from "../../../provider/client";
+import { defaultClientOptions } from "../../../provider/client";
 import { type OathTokenCreate } from "../../../provider/client/types";
 import { PingOneOathError } from "../../../provider/errors";
-import { type Scenario, isolateSuiteEnvironment, rfcSecretHex, startScenario } from "../../support/fixtures";
+import {
+    type Scenario,
+    clientForConnection,
+    isolateSuiteEnvironment,
+    rfcSecretHex,
+    startScenario,
+} from "../../support/fixtures";
 
 let serial = 0;
 function token(extra: Partial<OathTokenCreate> = {}): OathTokenCreate {
@@ -31,11 +32,7 @@ describe("client: batch OATH jobs and inventory listing", function () {
     let s: Scenario;
     afterEach(async () => s?.emulator.stop());
 
-    const client = () =>
-        PingOneClient.forConnection(resolveConnection([connectionSettingsFromInput(s.connection)]), {
-            ...defaultClientOptions,
-            baseDelayMs: 20,
-        });
+    const client = () => clientForConnection(s.connection, { ...defaultClientOptions, baseDelayMs: 20 });
     const jobReads = (jobId: string) =>
         s.emulator.requests.filter((r) => r.method === "GET" && r.path.endsWith(`/oathJobs/${jobId}`)).length;
 

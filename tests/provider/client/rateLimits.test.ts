@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-    PingOneClient,
-    connectionSettingsFromInput,
-    defaultClientOptions,
-    resolveConnection,
-} from "../../../provider/client";
-import { type Scenario, isolateSuiteEnvironment, startScenario } from "../../support/fixtures";
+import { defaultClientOptions } from "../../../provider/client";
+import { type Scenario, clientForConnection, isolateSuiteEnvironment, startScenario } from "../../support/fixtures";
 
 describe("client: Retry-After within the retry budget, and usernames as PingOne matches them", function () {
     this.timeout(20_000);
@@ -15,11 +10,7 @@ describe("client: Retry-After within the retry budget, and usernames as PingOne 
     afterEach(async () => s?.emulator.stop());
 
     const client = (maxRetryTimeMs: number, log?: (message: string) => void) =>
-        PingOneClient.forConnection(
-            resolveConnection([connectionSettingsFromInput(s.connection)]),
-            { ...defaultClientOptions, maxRetryTimeMs, baseDelayMs: 20 },
-            log,
-        );
+        clientForConnection(s.connection, { ...defaultClientOptions, maxRetryTimeMs, baseDelayMs: 20 }, log);
 
     it("a Retry-After longer than the whole retry budget fails at once, saying nothing changed and what to set", async () => {
         s.emulator.failNext({ method: "GET", path: "/users" }, { status: 429, retryAfterSeconds: 300 });
@@ -34,7 +25,7 @@ describe("client: Retry-After within the retry budget, and usernames as PingOne 
     });
 
     it("waiting in the pacer's queue does not use up the retry budget: a slow queue still gets its retries", async () => {
-        const slow = PingOneClient.forConnection(resolveConnection([connectionSettingsFromInput(s.connection)]), {
+        const slow = clientForConnection(s.connection, {
             ...defaultClientOptions,
             maxRetryTimeMs: 400,
             baseDelayMs: 20,
