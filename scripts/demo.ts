@@ -1,53 +1,150 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { PulumiProject, cliEnvironment, localPassphrase, pulumiBinary, repoRoot } from "../dev/pulumiCli";
+import {
+    type CliResult,
+    PulumiProject,
+    cliEnvironment,
+    localPassphrase,
+    pulumiBinary,
+    repoRoot,
+} from "../dev/pulumiCli";
 
 /**
  * `npm run demo`: the main job as a user runs it. The Pulumi CLI (found, or built by
  * scripts/ensure-pulumi.sh) runs `pulumi up` on the root project (Pulumi.yaml) against the embedded
- * PingOne emulator, prints what was provisioned, then runs `pulumi up` again, which must change nothing.
+ * PingOne emulator, then `pulumi up` again, which must change nothing.
+ *
+ * What it prints is a short story, each thing once: what it is about to do, one line per resource as
+ * Pulumi finishes it, Pulumi's warnings, one table of the devices, the re-run's one line, and the commands
+ * to go on. The CLI's whole output (preview, update, diagnostics, outputs) goes to a log file it names.
  * The stack (`dev`, local file backend under .pulumi-state/) stays: `npm run demo -- --destroy` removes
  * what it provisioned.
  */
 let project: PulumiProject | undefined;
+let logFile = "";
 
 async function demo(): Promise<void> {
     const { values } = parseArgs({
         options: { destroy: { type: "boolean", default: false }, stack: { type: "string", default: "dev" } },
     });
+    const stack = values.stack!;
     const started = Date.now();
-    const backendDir = path.join(repoRoot, ".pulumi-state", "backend");
+    const stateDir = path.join(repoRoot, ".pulumi-state");
+    const backendDir = path.join(stateDir, "backend");
+    logFile = path.join(stateDir, `demo-${stack}.log`);
+    fs.mkdirSync(stateDir, { recursive: true });
+    fs.writeFileSync(logFile, "");
     // The demo never reaches a real tenant: cliEnvironment drops every PINGONE_* variable, and its seed
     // file holds a public test secret that the program refuses to send to PingOne anyway.
     const env = cliEnvironment(backendDir);
-    const cli = new PulumiProject(repoRoot, env, (text) => process.stdout.write(text));
+    const progress = new ProgressLines();
+    const cli = new PulumiProject(repoRoot, env, (text) => {
+        fs.appendFileSync(logFile, text);
+        progress.feed(text);
+    });
     project = cli;
-    const step = async (args: string[]) => {
-        console.log(`\n== pulumi ${args.join(" ")}`);
+    const step = async (args: string[]): Promise<CliResult> => {
+        fs.appendFileSync(logFile, `\n== pulumi ${args.join(" ")}\n`);
         return cli.run(args);
     };
-    console.log(`Pulumi CLI: ${pulumiBinary()}; backend: ${env.PULUMI_BACKEND_URL}; stack: ${values.stack}`);
-    await step(["stack", "select", "--create", values.stack!]);
+
+    console.log(
+        values.destroy
+            ? `pulumi destroy on the root project (stack ${stack}): removes the devices and tokens the demo provisioned in the embedded PingOne emulator.`
+            : `pulumi up on the root project (stack ${stack}), against the embedded PingOne emulator (no PingOne credentials are set):\n` +
+                  `it rolls the tokens of examples/data/demo-seeds.csv out to the users of examples/data/demo-assignments.csv:\n` +
+                  `inventory, pairing, activation, and a resync for the token that has drifted.`,
+    );
+    console.log(`The CLI's full output goes to ${path.relative(process.cwd(), logFile) || logFile}.\n`);
+    await step(["stack", "select", "--create", stack]);
 
     if (values.destroy) {
-        await step(["destroy", "--yes"]);
+        progress.on = true;
+        const result = await step(["destroy", "--yes"]);
+        progress.flushWarnings();
+        console.log(`\npulumi destroy done in ${result.seconds.toFixed(1)} s; resources: ${progress.summary()}`);
     } else {
-        const first = await step(["up", "--yes"]);
+        progress.on = true;
+        // The preview's lines are the same resources again, and the update's are what happened.
+        const first = await step(["up", "--yes", "--skip-preview"]);
+        progress.on = false;
+        progress.flushWarnings();
+        console.log(`\npulumi up done in ${first.seconds.toFixed(1)} s; resources: ${progress.summary()}\n`);
         printTable((await cli.outputs()).devices as Row[] | undefined);
-        console.log(`\nup: ${first.seconds.toFixed(1)} s`);
         // Fresh codes would be computed, but every device is ACTIVE: nothing to do, and the CLI checks it.
-        const second = await step(["up", "--yes", "--expect-no-changes"]);
-        console.log(`\nsecond up: no changes (${second.seconds.toFixed(1)} s)`);
+        const second = await step(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
+        console.log(`\npulumi up again: no changes (${second.seconds.toFixed(1)} s)`);
     }
-    console.log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s. Run the CLI yourself with:`);
+    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. To go on with the CLI yourself:`);
     console.log(
         `  export PATH=${path.dirname(pulumiBinary())}:${path.dirname(process.execPath)}:$PATH PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${localPassphrase}`,
     );
     console.log(
         values.destroy
             ? `  pulumi up   (or: npm run demo)`
-            : `  pulumi preview --diff; pulumi refresh; pulumi destroy   (or: npm run demo -- --destroy)`,
+            : `  pulumi preview --diff; pulumi refresh; pulumi destroy   (or: npm run demo -- --destroy)\n` +
+                  `Your own tokens, in your infra repo: docs/infra-repo.md.`,
     );
+}
+
+/**
+ * Pulumi's non-interactive output reduced to what a person follows: one line per resource when Pulumi
+ * reports it done (`created (0.04s)`, `deleted`, `... failed`), and each warning or error once (the CLI
+ * prints every diagnostic two or three times: in the progress, in the Diagnostics block, per step).
+ */
+class ProgressLines {
+    on = false;
+    private partial = "";
+    private readonly warnings = new Set<string>();
+    /** Pulumi's own count, the lines under "Resources:" (e.g. "+ 7 created"). */
+    private resources: string[] | undefined;
+    private inResources = false;
+
+    feed(text: string): void {
+        const lines = (this.partial + text).split("\n");
+        this.partial = lines.pop() ?? "";
+        for (const line of lines) this.line(line);
+    }
+
+    private line(line: string): void {
+        if (this.inResources) {
+            if (line.trim()) this.resources!.push(line.trim());
+            else this.inResources = false;
+        }
+        if (/^Resources:\s*$/.test(line)) {
+            this.resources = [];
+            this.inResources = true;
+        }
+        if (!this.on) return;
+        // e.g. " +  pulumi-nodejs:dynamic/pingone:OathTokenBatch tokens-batch-09 created (0.04s) "
+        const done =
+            /^\s*([-+~]{1,2})\s+(\S+)\s+(\S+)\s+(created|updated|deleted|replaced|\S+ failed)( \([\d.]+s\))?/.exec(
+                line,
+            );
+        if (done) {
+            const [, op, type, name, verb, took] = done;
+            console.log(`  ${op.padEnd(2)} ${type.split(":").pop()} ${name} ${verb}${took ?? ""}`);
+            return;
+        }
+        const diagnostic = /\b(warning|error): (.*)$/.exec(line);
+        // The no-credentials warning says what the first line of the demo says.
+        if (diagnostic && !/^using pulumi-|No PingOne credentials set/.test(diagnostic[2])) {
+            this.warnings.add(`${diagnostic[1]}: ${diagnostic[2].replace(/^\[runtime\] /, "").trim()}`);
+        }
+    }
+
+    flushWarnings(): void {
+        for (const warning of this.warnings) console.log(`  ${warning}`);
+        this.warnings.clear();
+    }
+
+    /** Pulumi's resource count of the last command, e.g. "+ 7 created". */
+    summary(): string {
+        const text = this.resources?.join(", ") ?? "no resource summary (see the log)";
+        this.resources = undefined;
+        return text;
+    }
 }
 
 interface Row {
@@ -62,11 +159,15 @@ function printTable(rows: Row[] | undefined): void {
         console.log("(no devices)");
         return;
     }
-    const header = ["user", "serial", "status", "resync needed"];
+    const header = ["user", "serial", "status", "resynced"];
     const lines = rows.map((r) => [r.user, r.serialNumber, r.status, r.resynced ? "yes" : "no"]);
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-    const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
-    console.log(`\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
+    const fmt = (cells: string[]) =>
+        cells
+            .map((c, i) => c.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd();
+    console.log(`${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
     for (const l of lines) console.log(fmt(l));
 }
 
@@ -77,7 +178,10 @@ demo().catch((error) => {
         );
         process.exit(130);
     }
-    // The CLI's output was streamed already: its first line says which step failed.
-    console.error(`\ndemo failed: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
+    // The CLI's output went to the log: show its end, where Pulumi says what failed.
+    const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+    const tail =
+        logFile && fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-25) : [];
+    console.error(`\ndemo failed: ${message}\n${tail.map((l) => `  | ${l}`).join("\n")}\n(whole output: ${logFile})`);
     process.exit(1);
 });

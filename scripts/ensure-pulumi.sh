@@ -10,8 +10,7 @@
 #
 # The language host: its own module (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3)
 # is not served by the Go module proxy here, but up to v3.67.0 it was a package of the sdk module
-# itself, which is. That older host runs projects with CLI v3.274.1 and @pulumi/pulumi 3.276.0 (the
-# CLI warns that it uses "pulumi-language-nodejs from $PATH"). A regular Pulumi installation, which
+# itself, which is. That older host runs projects with CLI v3.274.1 and @pulumi/pulumi 3.276.0. A regular Pulumi installation, which
 # ships a current host, is preferred wherever the official installer can run.
 #
 # Everything but the final path goes to stderr.
@@ -84,18 +83,30 @@ if [ -z "$host" ]; then
     say "built pulumi-language-nodejs v$host_version in $(( $(date +%s) - started )) s"
 fi
 
-# --- one folder with all three, so one PATH entry serves the CLI, its plugins and the Automation API
+# --- one folder with all three, so one PATH entry serves the CLI, its plugins and the Automation API.
+# Real files, not symlinks: the CLI looks for its bundled plugins beside its own resolved path, and warns
+# "using pulumi-language-nodejs from $PATH" on every command when the copy on PATH is elsewhere (as a
+# symlinked CLI makes it). Hard links cost no space; across filesystems it copies. Each file goes in under
+# a temporary name and is renamed, so a run that uses the folder meanwhile never sees it missing.
 bin="$(dirname "$pulumi")"
 if [ "$(dirname "$host")" != "$bin" ] || { [ ! -e "$bin/pulumi-resource-pulumi-nodejs" ] && [ ! -w "$bin" ]; }; then
-    bin="$cache/bin"
+    # Named by the versions, so a checkout of an older script (which symlinked into $cache/bin) and this
+    # one never rewrite each other's folder.
+    bin="$cache/cli-v$version"
     mkdir -p "$bin"
-    ln -sfn "$pulumi" "$bin/pulumi"
-    ln -sfn "$host" "$bin/pulumi-language-nodejs"
+    place() { # $1 = source file, $2 = name in $bin
+        local target="$bin/$2" temp="$bin/.$2.$$"
+        if [ -f "$target" ] && [ ! -L "$target" ] && [ "$target" -ef "$1" ]; then return 0; fi
+        ln -f "$1" "$temp" 2>/dev/null || cp "$1" "$temp"
+        mv -f "$temp" "$target"
+    }
+    place "$(readlink -f "$pulumi")" pulumi
+    place "$(readlink -f "$host")" pulumi-language-nodejs
 fi
 # The dynamic provider shim ships in @pulumi/pulumi; it resolves the SDK from the project folder it runs in.
 if [ ! -e "$bin/pulumi-resource-pulumi-nodejs" ]; then
     [ -f "$shim_source" ] || { say "run npm ci first: $shim_source is missing"; exit 1; }
     cp "$shim_source" "$bin/" && chmod +x "$bin/pulumi-resource-pulumi-nodejs"
 fi
-say "using $bin/pulumi ($("$bin/pulumi" version)) with $(readlink -f "$bin/pulumi-language-nodejs")"
+say "using $bin/pulumi ($("$bin/pulumi" version)) with pulumi-language-nodejs $(if [ "$host" = "$cache/pulumi-language-nodejs-v$host_version/bin/pulumi-language-nodejs" ]; then echo "v$host_version (built)"; else echo "from $host"; fi)"
 echo "$bin/pulumi"

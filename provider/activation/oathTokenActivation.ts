@@ -1,9 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as activationProvider from "./activationProvider";
 import { lazyProvider } from "../dynamic/lazyProvider";
 import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
 import { type SecretReference, isSecretReference } from "../secretReference";
 import { type OtpSeed } from "../otp/otpFromSeed";
 import { type OathTokenActivationInputs, type OathTokenActivationOutputs } from "./activationProvider";
+
+/** The provider-host entry's export that runs this resource (checked against the module it re-exports). */
+const providerExport = "oathTokenActivationProvider" satisfies keyof typeof activationProvider;
 
 /** A token seed as resource inputs. */
 export type OtpSeedArgs = { [K in keyof OtpSeed]: pulumi.Input<OtpSeed[K]> };
@@ -61,7 +65,7 @@ export interface OathTokenActivationArgs {
  * (`OathTokenActivation` itself stores an even smaller module text; see `ModuleBackedResource`.)
  */
 export const oathTokenActivationProvider = lazyProvider<OathTokenActivationInputs, OathTokenActivationOutputs>(
-    "oathTokenActivationProvider",
+    providerExport,
 );
 
 /**
@@ -117,7 +121,7 @@ export class OathTokenActivation extends ModuleBackedResource {
             serialNumber: undefined,
             resynced: undefined,
         };
-        super("OathTokenActivation", "oathTokenActivationProvider", name, props, opts, ["connection"]);
+        super("OathTokenActivation", providerExport, name, props, opts, ["connection"]);
     }
 }
 

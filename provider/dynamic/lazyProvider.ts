@@ -1,11 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type * as hostEntry from "./hostEntry";
 
-/** The package subpath of `hostEntry`, as `package.json` `exports` names it. */
+/** The package subpath of provider/hostEntry.ts, as `package.json` `exports` names it. */
 export const hostEntrySpecifier = "pulumi-pingone-oath/provider-host";
 
-/** An export of `hostEntry`: checked by the compiler, so a resource cannot name a provider that is not there. */
-export type ProviderExportName = keyof typeof hostEntry;
+/**
+ * An export of provider/hostEntry.ts. The resources pass it as
+ * `"fooProvider" satisfies keyof typeof fooProviderModule`, so the compiler checks the name against
+ * the module hostEntry re-exports (this folder imports no resource: the entry sits above them all).
+ */
+export type ProviderExportName = string;
 
 /**
  * A dynamic provider whose serialized text only says where the real one lives, for your own

@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as batchProvider from "./oathTokenBatchProvider";
 import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
 import { type BatchTokenInput, type BatchTokenState } from "./oathTokenBatchProvider";
 import { type SeedFileReference } from "./seedFileReference";
+
+/** The provider-host entry's export that runs this resource (checked against the module it re-exports). */
+const providerExport = "oathTokenBatchProvider" satisfies keyof typeof batchProvider;
 
 export interface OathTokenBatchArgs {
     /** The PingOne environment (UUID). */
@@ -60,6 +64,6 @@ export class OathTokenBatch extends ModuleBackedResource {
             batchName: name,
             skipped: undefined,
         };
-        super("OathTokenBatch", "oathTokenBatchProvider", name, props, opts, ["connection"]);
+        super("OathTokenBatch", providerExport, name, props, opts, ["connection"]);
     }
 }

@@ -1,9 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as tokenProvider from "./oathTokenProvider";
 import { lazyProvider } from "../dynamic/lazyProvider";
 import { type OathTokenInputs, type OathTokenOutputs } from "./oathTokenProvider";
 import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
 import { type SecretReference, isSecretReference } from "../secretReference";
 import { type OathHashAlgorithm, type OathTokenType, type OtpLength, type TimeStep } from "../model/oathToken";
+
+/** The provider-host entry's export that runs this resource (checked against the module it re-exports). */
+const providerExport = "oathTokenProvider" satisfies keyof typeof tokenProvider;
 
 export interface OathTokenArgs {
     /** The PingOne environment (UUID) whose OATH token inventory holds the token. */
@@ -40,7 +44,7 @@ export interface OathTokenArgs {
  * The provider as a plain `pulumi.dynamic.ResourceProvider`, for your own `pulumi.dynamic.Resource` or to
  * drive without the engine: a small stub that loads the implementation in the provider host.
  */
-export const oathTokenProvider = lazyProvider<OathTokenInputs, OathTokenOutputs>("oathTokenProvider");
+export const oathTokenProvider = lazyProvider<OathTokenInputs, OathTokenOutputs>(providerExport);
 
 /**
  * An entry of the PingOne OATH token inventory (`/environments/{id}/oathTokens`). Creating adopts an
@@ -92,6 +96,6 @@ export class OathToken extends ModuleBackedResource {
             adopted: undefined,
             fingerprint: undefined,
         };
-        super("OathToken", "oathTokenProvider", name, props, opts, ["secret", "connection"]);
+        super("OathToken", providerExport, name, props, opts, ["secret", "connection"]);
     }
 }

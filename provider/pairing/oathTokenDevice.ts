@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as deviceProvider from "./oathTokenDeviceProvider";
 import { lazyProvider } from "../dynamic/lazyProvider";
 import { type OathTokenDeviceInputs, type OathTokenDeviceOutputs } from "./oathTokenDeviceProvider";
 import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
+
+/** The provider-host entry's export that runs this resource (checked against the module it re-exports). */
+const providerExport = "oathTokenDeviceProvider" satisfies keyof typeof deviceProvider;
 
 export interface OathTokenDeviceArgs {
     /** The PingOne environment (UUID). */
@@ -25,9 +29,7 @@ export interface OathTokenDeviceArgs {
  * The provider as a plain `pulumi.dynamic.ResourceProvider`, for your own `pulumi.dynamic.Resource` or to
  * drive without the engine: a small stub that loads the implementation in the provider host.
  */
-export const oathTokenDeviceProvider = lazyProvider<OathTokenDeviceInputs, OathTokenDeviceOutputs>(
-    "oathTokenDeviceProvider",
-);
+export const oathTokenDeviceProvider = lazyProvider<OathTokenDeviceInputs, OathTokenDeviceOutputs>(providerExport);
 
 /**
  * Pairs a hardware token with a user: an `OATH_TOKEN` MFA device, created in status
@@ -66,6 +68,6 @@ export class OathTokenDevice extends ModuleBackedResource {
             status: undefined,
             adopted: undefined,
         };
-        super("OathTokenDevice", "oathTokenDeviceProvider", name, props, opts, ["connection"]);
+        super("OathTokenDevice", providerExport, name, props, opts, ["connection"]);
     }
 }

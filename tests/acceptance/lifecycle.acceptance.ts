@@ -11,7 +11,7 @@ import { Ledger, checkedPrefix, newPrefix, planFor, plannedSerials, plannedUsern
 import { createUsers, describeSweep, sweep, tenantFromEnv, type Tenant } from "./tenant";
 
 /**
- * The acceptance suite (npm run test:acceptance; README "Before a roll-out"): the whole lifecycle through the
+ * The acceptance suite (npm run test:acceptance; docs/connecting.md, "Before a roll-out"): the whole lifecycle through the
  * `pulumi` CLI, on a scratch project in a temp folder that installs the packed tarball, against the tenant the
  * Terraform provider's variables name. It makes its own users (a random per-run prefix), tokens with fresh
  * seeds, three single tokens (one of them resynced) and a fleet of 24; runs up, up again, preview, refresh and

@@ -69,7 +69,7 @@ describe("an infra project that installs the packed package, through the pulumi 
         console.log(
             `      ${pack.filename}: ${pack.entryCount} files, ${pack.size} bytes packed, ${pack.unpackedSize} unpacked`,
         );
-        assert.ok(files.includes("dist/provider/index.js") && files.includes("dist/provider/dynamic/hostEntry.js"));
+        assert.ok(files.includes("dist/provider/index.js") && files.includes("dist/provider/hostEntry.js"));
         assert.ok(files.includes("dist/emulator/index.js"), "the emulator ships as a test double");
         const stray = files.filter(
             (f) => !/^(dist\/(provider|emulator)\/.*\.(js|d\.ts)|package\.json|README\.md)$/.test(f),

@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type CliResult, type PulumiProject, processesUnder, pulumiBinary } from "../../dev/pulumiCli";
+import { type CliResult, type PulumiProject, processesUnder, pulumiBinary, repoRoot } from "../../dev/pulumiCli";
+import { hotp, rfcSecretHex, totp } from "./fixtures";
 
 /** Shared by the CLI end-to-end suites: skipping without a CLI, a scratch folder, step timings. */
 
@@ -29,6 +30,32 @@ export function scratchFolder(prefix: string): string {
 export function copyFolder(from: string, to: string): void {
     fs.mkdirSync(path.dirname(to), { recursive: true });
     execFileSync("cp", ["-a", from, to]);
+}
+
+/**
+ * A checkout as `git clone` + `npm ci` + `npm run build` leaves it, at `dir`: the repository's `parts`
+ * (e.g. "Pulumi.yaml", "dist/program", "node_modules"), copied whole.
+ */
+export function checkoutCopy(dir: string, parts: string[]): string {
+    for (const part of parts) copyFolder(path.join(repoRoot, part), path.join(dir, part));
+    return dir;
+}
+
+/**
+ * What must never show up after the root project ran on the demo seed file: its secret (hex and base64),
+ * and every code the provider may have computed from it (HOTP over the files' counters, TOTP around now).
+ */
+export function demoSecretsAndCodes(): { secrets: string[]; codes: Set<string> } {
+    const secrets = [rfcSecretHex, Buffer.from(rfcSecretHex, "hex").toString("base64")];
+    const codes = new Set<string>();
+    for (let counter = 0; counter < 60; counter++)
+        for (const digits of [6, 8]) codes.add(hotp(rfcSecretHex, counter, digits));
+    for (let offset = -20; offset <= 2; offset++) {
+        for (const period of [30, 60])
+            for (const digits of [6, 8])
+                codes.add(totp(rfcSecretHex, Date.now() + offset * period * 1000, period, digits));
+    }
+    return { secrets, codes };
 }
 
 /** Wall time of each CLI step, printed after the suite for the record. */

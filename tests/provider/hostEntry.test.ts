@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { oathTokenActivationProvider } from "../../../provider";
-import { providerModuleText } from "../../../provider/dynamic/moduleBackedResource";
-import { hotp, noPingOneEnv, type Scenario, startScenario } from "../../support/fixtures";
-import { DiffChanges, ProviderHost, serializeProvider } from "../../support/providerHost";
+import { oathTokenActivationProvider } from "../../provider";
+import { providerModuleText } from "../../provider/dynamic/moduleBackedResource";
+import { hotp, noPingOneEnv, type Scenario, startScenario } from "../support/fixtures";
+import { DiffChanges, ProviderHost, serializeProvider } from "../support/providerHost";
 
 const urn = "urn:pulumi:test::pingone::pulumi-nodejs:dynamic/pingone:OathTokenActivation::alice-fob";
-const repoRoot = path.resolve(__dirname, "../../../..");
+const repoRoot = path.resolve(__dirname, "../../..");
 
 describe("the serialized provider in Pulumi's real provider host (gRPC)", function () {
     this.timeout(60_000);
