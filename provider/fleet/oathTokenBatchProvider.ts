@@ -14,6 +14,7 @@ import { clientFor, configureFromStack, connectionProblem, logInfo, logWarn, sta
 import { formatSeedProblem, SeedFileError } from "../seeds";
 import { InputChecker, isUnknown } from "../validation";
 import { createInInventory, revokeFromInventory } from "./inventoryJobs";
+import { type Progress, progressSettingProblem, startProgress } from "./progress";
 import { type FingerprintedSeed, type SeedFileReference, seedsBySerial } from "./seedFileReference";
 
 /** One token of a batch, as the program declares it. No secret: the host reads it from the seed file. */
@@ -111,6 +112,8 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
         checker.boolean("adopt");
         checker.boolean("failOnTokenErrors");
         checker.connection();
+        const progressProblem = progressSettingProblem();
+        if (progressProblem) checker.fail("tokens", progressProblem);
         const tokens = checkTokens(raw.tokens, checker);
         const seedFile = raw.seedFile as SeedFileReference | undefined;
         if (!seedFile || typeof seedFile !== "object" || typeof seedFile.path !== "string") {
@@ -249,13 +252,30 @@ function sameUser(row: BatchTokenState, want: { userId?: string; username?: stri
 }
 
 /**
- * Brings every token of the batch to what its inputs say, continuing past failures. Returns the outputs;
- * throws, with the outputs attached (Pulumi keeps them as the resource's state), when any token failed.
+ * Brings every token of the batch to what its inputs say, continuing past failures, with progress lines
+ * while a long batch works (see progress.ts). Returns the outputs; throws, with the outputs attached
+ * (Pulumi keeps them as the resource's state), when any token failed.
  */
 async function apply(
     id: string,
     previous: Record<string, BatchTokenState>,
     news: OathTokenBatchInputs,
+    olds?: OathTokenBatchOutputs,
+): Promise<OathTokenBatchOutputs> {
+    const label = news.batchName ?? `OATH token batch ${id}`;
+    const progress = startProgress(label, Object.keys(pendingWork(previous, news)).length, logInfo);
+    try {
+        return await applyTokens(id, previous, news, progress, olds);
+    } finally {
+        progress.stop();
+    }
+}
+
+async function applyTokens(
+    id: string,
+    previous: Record<string, BatchTokenState>,
+    news: OathTokenBatchInputs,
+    progress: Progress,
     olds?: OathTokenBatchOutputs,
 ): Promise<OathTokenBatchOutputs> {
     const environmentId = news.environmentId;
@@ -268,6 +288,7 @@ async function apply(
     const total = Object.keys(news.tokens).length;
     const label = news.batchName ?? `OATH token batch ${id}`;
     if (serials.length > 0) logInfo(`${label}: ${serials.length} of ${total} tokens to provision or change.`);
+    progress.phase = "removing devices and tokens";
 
     // 1. Take down what no longer matches: devices of another user, tokens whose seed changed or left the file.
     const removed = serials.filter((s) => work[s] === "removed");
@@ -278,6 +299,7 @@ async function apply(
         failures,
     );
     for (const serial of removed) if (!notRemoved.has(serial)) delete state[serial];
+    progress.done(removed.length);
     await forEachLimited(
         serials.filter((s) => work[s] === "changed"),
         rowConcurrency,
@@ -316,6 +338,7 @@ async function apply(
         toCreate.push(seed);
     }
     if (toCreate.length > 0) {
+        progress.phase = "inventory job";
         const outcomes = await createInInventory(client, environmentId, toCreate, news.adopt);
         let created = 0;
         for (const seed of toCreate) {
@@ -334,7 +357,8 @@ async function apply(
         logInfo(`${label}: inventory: ${created} created, ${toCreate.length - created} adopted or refused.`);
     }
 
-    // 3. Pairing and activation, token by token.
+    // 3. Pairing and activation, token by token; each token not removed passes here once (done or failed).
+    progress.phase = "pairing and activation";
     let paired = 0;
     let activated = 0;
     await forEachLimited(
@@ -400,6 +424,7 @@ async function apply(
             }
             state[serial] = next;
         },
+        () => progress.done(),
     );
     if (paired + activated > 0) logInfo(`${label}: ${paired} paired, ${activated} activated.`);
 
@@ -617,10 +642,22 @@ function where(seed: FingerprintedSeed): string {
     return formatSeedProblem({ location: seed.seed.location, message: "" }).replace(/: $/, "");
 }
 
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+/** Runs `fn` on every item, `limit` at a time; `settled` runs once per item when its `fn` has settled. */
+async function forEachLimited<T>(
+    items: T[],
+    limit: number,
+    fn: (item: T) => Promise<void>,
+    settled?: () => void,
+): Promise<void> {
     let next = 0;
     const worker = async () => {
-        while (next < items.length) await fn(items[next++]!);
+        while (next < items.length) {
+            try {
+                await fn(items[next++]!);
+            } finally {
+                settled?.();
+            }
+        }
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
