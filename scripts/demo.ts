@@ -38,6 +38,7 @@ async function demo(): Promise<void> {
         // Fresh codes would be computed, but every device is ACTIVE: nothing to do, and the CLI checks it.
         const second = await step(["up", "--yes", "--expect-no-changes"]);
         console.log(`\nsecond up: no changes (${second.seconds.toFixed(1)} s)`);
+        printReportPath((await cli.outputs()).report);
     }
     console.log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s. Run the CLI yourself with:`);
     console.log(
@@ -48,6 +49,11 @@ async function demo(): Promise<void> {
             ? `  pulumi up   (or: npm run demo)`
             : `  pulumi preview --diff; pulumi refresh; pulumi destroy   (or: npm run demo -- --destroy)`,
     );
+}
+
+/** Where the roll-out report for the service desk is (program output `report`, relative to the repo). */
+function printReportPath(report: unknown): void {
+    if (typeof report === "string") console.log(`\nroll-out report: ${path.join(repoRoot, report)}`);
 }
 
 interface Row {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
 import { type BatchTokenInput, type BatchTokenState } from "./oathTokenBatchProvider";
+import { type ReportReference } from "./rolloutReport";
 import { type SeedFileReference } from "./seedFileReference";
 
 export interface OathTokenBatchArgs {
@@ -30,6 +31,11 @@ export interface OathTokenBatchArgs {
      * program that reports them after all its batches have run, as `OathTokenFleet` does.
      */
     failOnTokenErrors?: boolean;
+    /**
+     * The fleet's roll-out report (see `OathTokenFleetArgs.reportFile`): after a refresh this batch rewrites
+     * its rows of it, and destroy removes them. Default: none.
+     */
+    report?: ReportReference;
 }
 
 /**
@@ -56,6 +62,7 @@ export class OathTokenBatch extends ModuleBackedResource {
             adopt: args.adopt,
             connection: args.connection === undefined ? undefined : pulumi.secret(args.connection),
             failOnTokenErrors: args.failOnTokenErrors,
+            report: args.report,
             // For the provider's messages, which would otherwise name the batch by its id.
             batchName: name,
             skipped: undefined,

@@ -15,6 +15,7 @@ import { formatSeedProblem, SeedFileError } from "../seeds";
 import { InputChecker, isUnknown } from "../validation";
 import { createInInventory, revokeFromInventory } from "./inventoryJobs";
 import { type Progress, progressSettingProblem, startProgress } from "./progress";
+import { type ReportReference, readReportPart, reportRows, updateReport } from "./rolloutReport";
 import { type FingerprintedSeed, type SeedFileReference, seedsBySerial } from "./seedFileReference";
 
 /** One token of a batch, as the program declares it. No secret: the host reads it from the seed file. */
@@ -52,6 +53,8 @@ export interface OathTokenBatchInputs {
     userIds?: Record<string, string>;
     /** Filled in by `check`: serials whose assignment is left out (no such user), and why. */
     skipped?: Record<string, string>;
+    /** Where the fleet's roll-out report goes: this batch rewrites its part of it after a refresh. */
+    report?: ReportReference;
 }
 
 /** What the stack holds of one token. Never a secret. */
@@ -69,6 +72,10 @@ export interface BatchTokenState {
     status?: string;
     /** PingOne asked for a second code (resync) when the device was activated. */
     resynced?: boolean;
+    /** When the device was made (PingOne's `createdAt`, ISO 8601), for the roll-out report. */
+    pairedAt?: string;
+    /** When the device was seen to become ACTIVE (PingOne's `updatedAt` then), for the roll-out report. */
+    activatedAt?: string;
     /** Why the token is not yet what its inputs say; the next `pulumi up` tries it again. */
     error?: string;
 }
@@ -82,6 +89,7 @@ export interface OathTokenBatchOutputs {
     failOnTokenErrors?: boolean;
     batchName?: string;
     skipped?: Record<string, string>;
+    report?: ReportReference;
     /** By serial number. */
     tokens: Record<string, BatchTokenState>;
 }
@@ -155,7 +163,7 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
             return { changes: true, replaces: ["environmentId"], deleteBeforeReplace: true };
         }
         const changed = Object.keys(pendingWork(olds.tokens, news)).length > 0;
-        const managed = ["activate", "adopt", "connection", "skipped", "failOnTokenErrors"].some(
+        const managed = ["activate", "adopt", "connection", "skipped", "failOnTokenErrors", "report"].some(
             (key) =>
                 JSON.stringify((olds as unknown as Record<string, unknown>)[key] ?? null) !==
                 JSON.stringify((news as unknown as Record<string, unknown>)[key] ?? null),
@@ -181,15 +189,25 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
             if (!row.deviceId || !row.userId) return;
             const device = await client.getDevice(state.environmentId, row.userId, row.deviceId);
             tokens[serial] = device
-                ? { ...row, status: device.status }
+                ? {
+                      ...row,
+                      status: device.status,
+                      // Activated outside the stack (a user typing codes, with activate: false): seen now.
+                      ...(device.status === "ACTIVE" && !row.activatedAt
+                          ? { activatedAt: device.updatedAt ?? new Date().toISOString() }
+                          : {}),
+                  }
                 : {
                       ...row,
                       deviceId: undefined,
                       deviceCreated: undefined,
                       status: undefined,
+                      pairedAt: undefined,
+                      activatedAt: undefined,
                       error: `The device of token ${serial} (user ${row.username ?? row.userId}) is gone from PingOne; the next pulumi up pairs the token again.`,
                   };
         });
+        if (state.report) writeReportPart(state.report, state.batchName ?? id, tokens, state.skipped);
         return { id, props: storable({ ...state, tokens }) };
     },
 
@@ -198,6 +216,7 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
         const failures: string[] = [];
         const rows = Object.entries(state.tokens ?? {});
         await tearDown(client, state.environmentId, rows, failures);
+        if (state.report && failures.length === 0) removeReportPart(state.report, state.batchName ?? id);
         if (failures.length > 0) {
             throw new ResourceError(
                 `Removing ${failures.length} of ${rows.length} tokens of batch ${id} failed; the others are removed:\n` +
@@ -398,6 +417,7 @@ async function applyTokens(
                         deviceId: device.id,
                         deviceCreated: !pairing.adopted,
                         status: device.status,
+                        pairedAt: device.createdAt ?? new Date().toISOString(),
                     });
                     paired++;
                 }
@@ -416,6 +436,8 @@ async function applyTokens(
                     );
                     next.status = outcome.device.status;
                     next.resynced = outcome.resynced;
+                    if (next.status === "ACTIVE")
+                        next.activatedAt = outcome.device.updatedAt ?? new Date().toISOString();
                     activated++;
                 }
             } catch (error) {
@@ -437,6 +459,7 @@ async function applyTokens(
         failOnTokenErrors: news.failOnTokenErrors,
         batchName: news.batchName,
         skipped: news.skipped,
+        report: news.report,
         tokens: state,
     });
     if (failures.length > 0 && news.failOnTokenErrors !== false) {
@@ -517,8 +540,45 @@ async function tearDown(
 }
 
 function withoutDevice(row: BatchTokenState): BatchTokenState {
-    const { deviceId: _d, deviceCreated: _c, status: _s, userId: _u, username: _n, resynced: _r, ...rest } = row;
+    const {
+        deviceId: _d,
+        deviceCreated: _c,
+        status: _s,
+        userId: _u,
+        username: _n,
+        resynced: _r,
+        pairedAt: _p,
+        activatedAt: _a,
+        ...rest
+    } = row;
     return rest;
+}
+
+/**
+ * After a refresh: this batch's rows of the roll-out report, users kept from its last part (refresh has no
+ * inputs, and an unpaired token's assignment is only there). A report that cannot be written is a warning:
+ * it never fails the refresh.
+ */
+function writeReportPart(
+    report: ReportReference,
+    batch: string,
+    tokens: Record<string, BatchTokenState>,
+    skipped: Record<string, string> | undefined,
+): void {
+    try {
+        const users = Object.fromEntries((readReportPart(report, batch) ?? []).map((r) => [r.serialNumber, r.user]));
+        updateReport(report, { [batch]: reportRows(tokens, users, skipped) });
+    } catch (error) {
+        logWarn(`The roll-out report ${report.file} could not be written: ${(error as Error).message}`);
+    }
+}
+
+function removeReportPart(report: ReportReference, batch: string): void {
+    try {
+        updateReport(report, { [batch]: undefined });
+    } catch (error) {
+        logWarn(`The roll-out report ${report.file} could not be updated: ${(error as Error).message}`);
+    }
 }
 
 async function removeDevice(

@@ -18,6 +18,7 @@ import { OathTokenBatch } from "./oathTokenBatch";
 import { type BatchTokenInput, type BatchTokenState } from "./oathTokenBatchProvider";
 import { type SecretReference } from "../secretReference";
 import { type SeedFileReadOptions, referencePath, secretOptions } from "./seedFileReference";
+import { type ReportReference, reportFileProblem, reportPath, reportRows, updateReport } from "./rolloutReport";
 
 /** How a fleet reads its seed file: format, defaults and limits; secrets by reference only. */
 export interface FleetSeedFileOptions extends SeedFileReadOptions {
@@ -68,6 +69,16 @@ export interface OathTokenFleetArgs {
      * is in two. Default: all tokens. Assignments and file problems of other shards are not reported.
      */
     shard?: { index: number; count: number };
+    /**
+     * Where to write the roll-out report for the service desk, relative to the project folder: `.csv` (a
+     * spreadsheet; the counts are the first lines, starting with `#`) or `.md` (Markdown). One row per token
+     * (serial, user, status, device id, resynced, when paired and activated, token and device created or
+     * adopted, and for a failed token the error and its fix), counts at the top, no secret. Written after
+     * every `pulumi up` (also one that fails some tokens) and `pulumi refresh`, and emptied by `pulumi
+     * destroy`; beside it a hidden `.<name>.parts/` folder holds each batch's rows (keep both out of git).
+     * Default: no report. See docs/rollout-report.md.
+     */
+    reportFile?: string;
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -115,6 +126,8 @@ export class OathTokenFleet extends pulumi.ComponentResource {
     readonly summary: pulumi.Output<FleetDevice[]>;
     /** Problems found in the files; each also logged as a warning. */
     readonly problems: SeedProblem[] = [];
+    /** The roll-out report's absolute path (`reportFile`), or undefined; written after `pulumi up`. */
+    readonly reportPath: string | undefined;
 
     /** The same as `new OathTokenFleet(name, args, opts)`. */
     static fromFiles(name: string, args: OathTokenFleetArgs, opts?: pulumi.ComponentResourceOptions): OathTokenFleet {
@@ -141,6 +154,13 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                 `OathTokenFleet ${name}: shard must be { index, count } with whole numbers 0 ≤ index < count ≤ 1024; got ${JSON.stringify(shard)}.`,
             );
         }
+        const reportProblem = args.reportFile === undefined ? undefined : reportFileProblem(args.reportFile);
+        if (reportProblem) throw new SeedFileError(`OathTokenFleet ${name}: ${reportProblem}`);
+        const report: ReportReference | undefined = args.reportFile
+            ? { file: referencePath(path.resolve(args.reportFile), projectFolder()), fleet: name }
+            : undefined;
+        /** Where the report was written, once every batch has run (undefined at preview or without one). */
+        this.reportPath = report ? reportPath(report) : undefined;
         const inShard = (serial: string) => !shard || shardOf(serial, shard.count) === shard.index;
         const { passphrase, preSharedKey, iv, ...readOptions } = args.seedFileOptions ?? {};
         for (const [key, ref] of Object.entries({ passphrase, preSharedKey, iv })) {
@@ -213,6 +233,7 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                     // Reported below, once every batch has run: a failed step would keep Pulumi from
                     // starting the batches still waiting for a slot.
                     failOnTokenErrors: false,
+                    report,
                 },
                 { parent: this },
             );
@@ -246,13 +267,33 @@ export class OathTokenFleet extends pulumi.ComponentResource {
             );
         });
         const states = Object.values(this.batches).map((b) => b.tokens);
+        const skips = Object.values(this.batches).map((b) => b.skipped);
+        const batchNames = Object.keys(this.batches);
+        const usersOf = (tokens: Record<string, BatchTokenInput>) =>
+            Object.fromEntries(Object.entries(tokens).map(([serial, t]) => [serial, t.username ?? t.userId ?? ""]));
+        const batchUsers = shards.filter((tokens) => Object.keys(tokens).length > 0).map(usersOf);
         this.summary = pulumi
             .all(rows)
             .apply((parts) => parts.flat().sort((a, b) => a.serialNumber.localeCompare(b.serialNumber)));
         // Once every batch has run: fail the program, naming each failed token. Not an output (whose
         // serialization would prefix the message, and which would copy every row into the state again): an
         // error Pulumi prints as its message, as it does its own RunError.
-        pulumi.all(states).apply((batchStates) => {
+        pulumi.all([pulumi.all(states), pulumi.all(skips)]).apply(([batchStates, batchSkips]) => {
+            // After up, before failing it: the report must also tell what failed. Not at preview (no state yet).
+            if (report && !pulumi.runtime.isDryRun()) {
+                const parts = Object.fromEntries(
+                    batchNames.map((batch, i) => [
+                        batch,
+                        reportRows(
+                            (batchStates[i] ?? {}) as Record<string, BatchTokenState>,
+                            batchUsers[i]!,
+                            batchSkips[i],
+                        ),
+                    ]),
+                );
+                const file = updateReport(report, parts, new Set(batchNames));
+                pulumi.log.info(`Roll-out report: ${file}`, this);
+            }
             const failed = batchStates.flatMap((state) =>
                 Object.values(state ?? {})
                     .map((row) => (row as BatchTokenState).error)
