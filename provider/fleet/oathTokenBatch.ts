@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
-import { type BatchTokenInput, type BatchTokenState } from "./oathTokenBatchProvider";
+import { type BatchTokenInput, type BatchTokenState, type OnUnassign } from "./oathTokenBatchProvider";
 import { type ReportReference } from "./rolloutReport";
 import { type SeedFileReference } from "./seedFileReference";
 
@@ -24,6 +24,8 @@ export interface OathTokenBatchArgs {
      * Adopted objects are never revoked or deleted by the stack.
      */
     adopt?: boolean;
+    /** What becomes of a token that loses its user: `"unpair"` (default) or `"revoke"`; see `OnUnassign`. */
+    onUnassign?: OnUnassign;
     connection?: pulumi.Input<ConnectionArgs>;
     /**
      * When some tokens fail: fail this resource's step (default true; what was done is kept, and the next
@@ -60,6 +62,7 @@ export class OathTokenBatch extends ModuleBackedResource {
             tokens: args.tokens,
             activate: args.activate,
             adopt: args.adopt,
+            onUnassign: args.onUnassign,
             connection: args.connection === undefined ? undefined : pulumi.secret(args.connection),
             failOnTokenErrors: args.failOnTokenErrors,
             report: args.report,

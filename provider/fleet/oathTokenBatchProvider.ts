@@ -26,7 +26,20 @@ export interface BatchTokenInput {
     userId?: string;
     /** Who gets the token, by PingOne username (matched case-insensitively, as PingOne does). */
     username?: string;
+    /**
+     * Returned to the vendor or broken: revoked if this stack created it, never (again) created or paired,
+     * even while the seed file still holds it. An adopted token is only unpaired from a device the stack made.
+     */
+    retired?: boolean;
 }
+
+/**
+ * What becomes of a token that loses its user (a leaver's row removed, a lost fob's row pointing at another
+ * serial): `"unpair"` (default) deletes the device and keeps the token in the inventory, unpaired, to be
+ * assigned again; `"revoke"` deletes the device and revokes the token if this stack created it (an adopted
+ * token is only unpaired); a later assignment creates it in the inventory again from the seed file.
+ */
+export type OnUnassign = "unpair" | "revoke";
 
 /** Inputs as the provider receives them (after `check`). */
 export interface OathTokenBatchInputs {
@@ -39,6 +52,8 @@ export interface OathTokenBatchInputs {
     activate: boolean;
     /** Take over tokens and devices PingOne already holds (default false: an error naming each). */
     adopt: boolean;
+    /** What becomes of a token that loses its user (default `"unpair"`). */
+    onUnassign?: OnUnassign;
     connection?: ConnectionSettings;
     /**
      * When some tokens fail: fail the resource's step (default true; Pulumi keeps what was done as the
@@ -78,6 +93,10 @@ export interface BatchTokenState {
     activatedAt?: string;
     /** Why the token is not yet what its inputs say; the next `pulumi up` tries it again. */
     error?: string;
+    /** Retired (`BatchTokenInput.retired`): revoked if created here, and left alone from then on. */
+    retired?: boolean;
+    /** This stack revoked the token it had created, as it lost its user (`onUnassign: "revoke"`). */
+    revoked?: boolean;
 }
 
 export interface OathTokenBatchOutputs {
@@ -85,6 +104,7 @@ export interface OathTokenBatchOutputs {
     seedFile: SeedFileReference;
     activate: boolean;
     adopt: boolean;
+    onUnassign?: OnUnassign;
     connection?: ConnectionSettings;
     failOnTokenErrors?: boolean;
     batchName?: string;
@@ -119,6 +139,17 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
         checker.boolean("activate");
         checker.boolean("adopt");
         checker.boolean("failOnTokenErrors");
+        if (
+            raw.onUnassign !== undefined &&
+            raw.onUnassign !== "unpair" &&
+            raw.onUnassign !== "revoke" &&
+            !isUnknown(raw.onUnassign)
+        ) {
+            checker.fail(
+                "onUnassign",
+                `onUnassign must be "unpair" (the token stays in the inventory) or "revoke" (it is revoked); got ${JSON.stringify(raw.onUnassign)}.`,
+            );
+        }
         checker.connection();
         const progressProblem = progressSettingProblem();
         if (progressProblem) checker.fail("tokens", progressProblem);
@@ -163,7 +194,15 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
             return { changes: true, replaces: ["environmentId"], deleteBeforeReplace: true };
         }
         const changed = Object.keys(pendingWork(olds.tokens, news)).length > 0;
-        const managed = ["activate", "adopt", "connection", "skipped", "failOnTokenErrors", "report"].some(
+        const managed = [
+            "activate",
+            "adopt",
+            "onUnassign",
+            "connection",
+            "skipped",
+            "failOnTokenErrors",
+            "report",
+        ].some(
             (key) =>
                 JSON.stringify((olds as unknown as Record<string, unknown>)[key] ?? null) !==
                 JSON.stringify((news as unknown as Record<string, unknown>)[key] ?? null),
@@ -187,25 +226,44 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
         const tokens = { ...state.tokens };
         await forEachLimited(Object.entries(tokens), rowConcurrency, async ([serial, row]) => {
             if (!row.deviceId || !row.userId) return;
+            const who = `user ${row.username ?? row.userId}`;
             const device = await client.getDevice(state.environmentId, row.userId, row.deviceId);
-            tokens[serial] = device
-                ? {
-                      ...row,
-                      status: device.status,
-                      // Activated outside the stack (a user typing codes, with activate: false): seen now.
-                      ...(device.status === "ACTIVE" && !row.activatedAt
-                          ? { activatedAt: device.updatedAt ?? new Date().toISOString() }
-                          : {}),
-                  }
-                : {
-                      ...row,
-                      deviceId: undefined,
-                      deviceCreated: undefined,
-                      status: undefined,
-                      pairedAt: undefined,
-                      activatedAt: undefined,
-                      error: `The device of token ${serial} (user ${row.username ?? row.userId}) is gone from PingOne; the next pulumi up pairs the token again.`,
-                  };
+            if (device) {
+                // Said by serial and user: the refresh's own diff names only the property path.
+                if (device.status !== row.status) {
+                    logWarn(`Token ${serial} (${who}): its device is ${device.status} in PingOne, was ${row.status}.`);
+                }
+                tokens[serial] = {
+                    ...row,
+                    status: device.status,
+                    // Activated outside the stack (a user typing codes, with activate: false): seen now.
+                    ...(device.status === "ACTIVE" && !row.activatedAt
+                        ? { activatedAt: device.updatedAt ?? new Date().toISOString() }
+                        : {}),
+                };
+                return;
+            }
+            // The device is gone: deleted in the console, its user deleted, or its token revoked (which unpairs).
+            // One look at the inventory tells which the next up can repair.
+            const tokenGone = !(await client.findOathTokenBySerial(state.environmentId, serial));
+            const repair =
+                tokenGone && row.tokenCreated
+                    ? "its token was revoked in PingOne too; the next pulumi up creates it again from the seed file and pairs it"
+                    : tokenGone
+                      ? "its token, adopted and not this stack's, was revoked in PingOne: left alone; take it out of the assignments or retire it"
+                      : "the next pulumi up pairs the token again (if the user is gone too, that fails naming the user: fix the assignment)";
+            const error = `The device of token ${serial} (${who}) is gone from PingOne; ${repair}.`;
+            logWarn(error);
+            tokens[serial] = {
+                ...row,
+                deviceId: undefined,
+                deviceCreated: undefined,
+                status: undefined,
+                pairedAt: undefined,
+                activatedAt: undefined,
+                ...(tokenGone && row.tokenCreated ? { tokenCreated: undefined } : {}),
+                error,
+            };
         });
         if (state.report) writeReportPart(state.report, state.batchName ?? id, tokens, state.skipped);
         return { id, props: storable({ ...state, tokens }) };
@@ -255,7 +313,11 @@ function wantedUser(
 }
 
 function rowDone(row: BatchTokenState, input: BatchTokenInput, news: OathTokenBatchInputs, serial: string): boolean {
-    if (row.error || row.fingerprint !== input.fingerprint || row.tokenCreated === undefined) return false;
+    if (input.retired) return row.retired === true;
+    if (row.error || row.fingerprint !== input.fingerprint || row.retired) return false;
+    // Revoked when it lost its user: done while nobody wants it; an assignment creates it again.
+    if (row.revoked) return wantedUser(input, news, serial) === undefined;
+    if (row.tokenCreated === undefined) return false;
     // A username PingOne does not know (a typo, a user not made yet) is a problem to fix, not an order to
     // unpair: the token stays as it is, paired with whoever had it.
     if (news.skipped?.[serial]) return true;
@@ -325,14 +387,29 @@ async function applyTokens(
         async (serial) => {
             const row = state[serial]!;
             const input = news.tokens[serial]!;
+            if (input.retired) {
+                state[serial] = await retire(client, environmentId, serial, row, failures);
+                return;
+            }
             if (row.fingerprint !== input.fingerprint && row.tokenCreated !== undefined) {
                 // Another seed for the same serial: PingOne cannot change a secret, so the token goes and comes back.
                 const failed = await tearDown(async () => client, environmentId, [[serial, row]], failures);
                 state[serial] = failed.size > 0 ? row : { fingerprint: input.fingerprint };
                 return;
             }
+            if (row.retired || row.revoked) {
+                // Back from retirement, or assigned again after a revoke: to the inventory again (step 2).
+                state[serial] = { fingerprint: input.fingerprint };
+                return;
+            }
             const want = wantedUser(input, news, serial);
             const skipped = news.skipped?.[serial] !== undefined;
+            if (row.deviceId && !skipped && !want && news.onUnassign === "revoke" && row.tokenCreated) {
+                const failed = await tearDown(async () => client, environmentId, [[serial, row]], failures);
+                if (failed.size === 0)
+                    state[serial] = row.deviceCreated === false ? row : { fingerprint: row.fingerprint, revoked: true };
+                return;
+            }
             if (row.deviceId && !skipped && (!want || !sameUser(row, want))) {
                 const failed = await removeDevice(client, environmentId, serial, row, failures);
                 if (!failed) state[serial] = withoutDevice(row);
@@ -346,7 +423,12 @@ async function applyTokens(
         if (work[serial] === "removed") continue;
         const input = news.tokens[serial]!;
         const row = state[serial];
-        if (row?.tokenCreated !== undefined) continue;
+        if (input.retired) {
+            // Never in the inventory by this stack: nothing to revoke, and it is never created.
+            if (!row) state[serial] = { fingerprint: input.fingerprint, retired: true };
+            continue;
+        }
+        if (row?.tokenCreated !== undefined || row?.revoked) continue;
         const seed = seeds.get(serial);
         if (!seed || seed.fingerprint !== input.fingerprint) {
             const error = `Token ${serial}: the seed file ${news.seedFile.path} ${seed ? "now holds another seed for it" : "no longer holds it"} (it changed since the program read it); run pulumi up again.`;
@@ -385,6 +467,7 @@ async function applyTokens(
         rowConcurrency,
         async (serial) => {
             const row = state[serial]!;
+            if (row.retired || row.revoked) return;
             if (row.tokenCreated === undefined) return; // the inventory step failed and said why
             const input = news.tokens[serial]!;
             const want = wantedUser(input, news, serial);
@@ -455,6 +538,7 @@ async function applyTokens(
         seedFile: news.seedFile,
         activate: news.activate,
         adopt: news.adopt,
+        onUnassign: news.onUnassign,
         connection: news.connection,
         failOnTokenErrors: news.failOnTokenErrors,
         batchName: news.batchName,
@@ -537,6 +621,34 @@ async function tearDown(
         failed.add(serial);
     }
     return failed;
+}
+
+/**
+ * Retires a token: revokes it when this stack created it (which removes the device it paired), else removes
+ * only the device this stack paired. Returns the token's new state (unchanged when revoking failed).
+ */
+async function retire(
+    client: PingOneClient,
+    environmentId: string,
+    serial: string,
+    row: BatchTokenState,
+    failures: string[],
+): Promise<BatchTokenState> {
+    if (row.tokenCreated) {
+        const failed = await tearDown(async () => client, environmentId, [[serial, row]], failures);
+        if (failed.size > 0) return row;
+        logInfo(
+            `Token ${serial} is retired: revoked${row.deviceId ? ` (and unpaired from user ${row.username ?? row.userId})` : ""}.`,
+        );
+        return { fingerprint: row.fingerprint, retired: true };
+    }
+    if (row.deviceId && (await removeDevice(client, environmentId, serial, row, failures))) return row;
+    if (row.tokenCreated === false) {
+        logWarn(
+            `Token ${serial} is retired but was adopted, not created by this stack: it is left in the inventory; revoke it in PingOne if it is yours to revoke.`,
+        );
+    }
+    return { fingerprint: row.fingerprint, retired: true };
 }
 
 function withoutDevice(row: BatchTokenState): BatchTokenState {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { type ConnectionArgs } from "../dynamic/moduleBackedResource";
@@ -15,7 +16,7 @@ import {
     loadSeedFile,
 } from "../seeds";
 import { OathTokenBatch } from "./oathTokenBatch";
-import { type BatchTokenInput, type BatchTokenState } from "./oathTokenBatchProvider";
+import { type BatchTokenInput, type BatchTokenState, type OnUnassign } from "./oathTokenBatchProvider";
 import { type SecretReference } from "../secretReference";
 import { type SeedFileReadOptions, referencePath, secretOptions } from "./seedFileReference";
 import { type ReportReference, reportFileProblem, reportPath, reportRows, updateReport } from "./rolloutReport";
@@ -48,6 +49,21 @@ export interface OathTokenFleetArgs {
     seedFileOptions?: FleetSeedFileOptions;
     /** A CSV of `serialNumber,username` (or `serialNumber,userId`). */
     assignmentsFile?: string;
+    /**
+     * Serials returned to the vendor or broken, one per line (or a CSV whose first column is `serialNumber`;
+     * blank lines and `#` comments are skipped). Each is revoked if this stack created it and never paired
+     * again, even while the seed file still holds it; an assignment of it is a warning and is left out. A
+     * serial that leaves this file comes back into the roll-out. Default: none.
+     */
+    retiredSerialsFile?: string;
+    /**
+     * What becomes of a token that loses its user (a leaver's row removed, a lost fob's row pointing at a new
+     * serial): `"unpair"` (default) deletes its device and keeps the token in the inventory, unpaired, ready
+     * to be assigned again; `"revoke"` deletes the device and revokes the token, if this stack created it
+     * (an adopted token is only unpaired from a device the stack made). Either way the stack touches only
+     * what it created.
+     */
+    onUnassign?: OnUnassign;
     /** Activate the paired devices with codes computed from the seeds (default true). */
     activate?: boolean;
     /**
@@ -154,6 +170,13 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                 `OathTokenFleet ${name}: shard must be { index, count } with whole numbers 0 ≤ index < count ≤ 1024; got ${JSON.stringify(shard)}.`,
             );
         }
+        if (args.onUnassign !== undefined && args.onUnassign !== "unpair" && args.onUnassign !== "revoke") {
+            throw new SeedFileError(
+                `OathTokenFleet ${name}: onUnassign must be "unpair" (a token that loses its user stays in the inventory) ` +
+                    `or "revoke" (it is revoked); got ${JSON.stringify(args.onUnassign)}.`,
+            );
+        }
+        const retired = args.retiredSerialsFile ? loadRetiredSerials(args.retiredSerialsFile) : new Set<string>();
         const reportProblem = args.reportFile === undefined ? undefined : reportFileProblem(args.reportFile);
         if (reportProblem) throw new SeedFileError(`OathTokenFleet ${name}: ${reportProblem}`);
         const report: ReportReference | undefined = args.reportFile
@@ -197,6 +220,15 @@ export class OathTokenFleet extends pulumi.ComponentResource {
             if (token.assignedTo) assigned.set(token.serialNumber, { ...token.assignedTo, location: token.location });
         for (const a of assignments.assignments) {
             if (!inShard(a.serialNumber)) continue;
+            if (retired.has(a.serialNumber)) {
+                this.report([
+                    {
+                        location: a.location,
+                        message: `Assignment of token ${a.serialNumber}: the serial is retired (${args.retiredSerialsFile}); the row is skipped. Assign the user another token.`,
+                    },
+                ]);
+                continue;
+            }
             if (!bySerial.has(a.serialNumber)) {
                 this.report([
                     {
@@ -211,10 +243,12 @@ export class OathTokenFleet extends pulumi.ComponentResource {
 
         const shards: Record<string, BatchTokenInput>[] = Array.from({ length: batchCount }, () => ({}));
         for (const token of tokensOfShard) {
+            if (retired.has(token.serialNumber)) assigned.delete(token.serialNumber); // an assignment inside the seed file
             const user = assigned.get(token.serialNumber);
             shards[batchOf(token.serialNumber, batchCount)]![token.serialNumber] = {
                 fingerprint: oathTokenFingerprint(token),
                 ...(user?.userId ? { userId: user.userId } : user?.username ? { username: user.username } : {}),
+                ...(retired.has(token.serialNumber) ? { retired: true } : {}),
             };
         }
         const rows: pulumi.Output<FleetDevice[]>[] = [];
@@ -229,6 +263,7 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                     tokens,
                     activate: args.activate,
                     adopt: args.adoptExisting,
+                    onUnassign: args.onUnassign,
                     connection: args.connection,
                     // Reported below, once every batch has run: a failed step would keep Pulumi from
                     // starting the batches still waiting for a slot.
@@ -325,6 +360,28 @@ function fleetIncomplete(name: string, failures: string[], total: number): Resou
     // Printed as its message, as Pulumi prints its own RunError (see PingOneOathError).
     error.stack = error.message;
     return error;
+}
+
+/**
+ * The serials of a retired-serials file: one per line, or the first column of a CSV (a `serialNumber`
+ * header is skipped); blank lines and `#` comments are skipped.
+ * @throws SeedFileError naming the file when it cannot be read.
+ */
+function loadRetiredSerials(file: string): Set<string> {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        throw new SeedFileError(
+            `The retired serials file ${file} cannot be read (${(error as Error).message}); fix retiredSerialsFile.`,
+        );
+    }
+    const serials = new Set<string>();
+    for (const line of text.split(/\r?\n/)) {
+        const serial = line.split(",")[0]!.trim().replace(/^"|"$/g, "");
+        if (serial && !serial.startsWith("#") && serial.toLowerCase() !== "serialnumber") serials.add(serial);
+    }
+    return serials;
 }
 
 /** The batch a serial belongs to: stable across runs and machines (SHA-256 of the serial, bytes 0–3). */

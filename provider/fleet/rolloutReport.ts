@@ -27,7 +27,10 @@ export interface ReportRow {
     serialNumber: string;
     /** The username or user id the token is assigned to; "" when it is inventory only. */
     user: string;
-    /** `ACTIVE`, `ACTIVATION_REQUIRED`, `FAILED`, `SKIPPED` (no such user), `NOT ASSIGNED` or `PENDING`. */
+    /**
+     * `ACTIVE`, `ACTIVATION_REQUIRED`, `FAILED`, `SKIPPED` (no such user), `NOT ASSIGNED`, `RETIRED`, `REVOKED`
+     * (lost its user, `onUnassign: "revoke"`) or `PENDING`; otherwise PingOne's device status (`BLOCKED`).
+     */
     status: string;
     deviceId: string;
     resynced: boolean;
@@ -69,10 +72,14 @@ export function reportRows(
             user,
             status: row.error
                 ? "FAILED"
-                : skip
-                  ? "SKIPPED"
-                  : (row.status ??
-                    (user ? (row.tokenCreated === undefined ? "PENDING" : "NOT PAIRED") : "NOT ASSIGNED")),
+                : row.retired
+                  ? "RETIRED"
+                  : row.revoked
+                    ? "REVOKED"
+                    : skip
+                      ? "SKIPPED"
+                      : (row.status ??
+                        (user ? (row.tokenCreated === undefined ? "PENDING" : "NOT PAIRED") : "NOT ASSIGNED")),
             deviceId: row.deviceId ?? "",
             resynced: row.resynced ?? false,
             pairedAt: row.pairedAt ?? "",
@@ -168,7 +175,17 @@ export function updateReport(
 /** Counts by status and by ownership, in the order the report shows them. */
 export function reportCounts(rows: ReportRow[]): Array<[string, number]> {
     const count = (test: (r: ReportRow) => boolean) => rows.filter(test).length;
-    const statuses = ["ACTIVE", "ACTIVATION_REQUIRED", "FAILED", "SKIPPED", "NOT PAIRED", "NOT ASSIGNED", "PENDING"];
+    const statuses = [
+        "ACTIVE",
+        "ACTIVATION_REQUIRED",
+        "FAILED",
+        "SKIPPED",
+        "NOT PAIRED",
+        "NOT ASSIGNED",
+        "RETIRED",
+        "REVOKED",
+        "PENDING",
+    ];
     const other = count((r) => !statuses.includes(r.status));
     return [
         ["tokens", rows.length],
