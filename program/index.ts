@@ -10,11 +10,12 @@ import { RFC_TEST_SECRET_HEX, SAMPLE_ENVIRONMENT_ID, prepareDemoTenant } from ".
  * Stack config (namespace `pingone-oath`, the project's name): `environmentId`, `seedFile`,
  * `assignmentsFile` (paths relative to the project folder; defaults in Pulumi.yaml: the demo files),
  * `seedPassphrase` / `seedPreSharedKey` (secret, for encrypted PSKC), `adoptExisting` (take over tokens and
- * devices PingOne already holds; default false with PingOne, true for the demo tenant).
+ * devices PingOne already holds; default false with PingOne, true for the demo tenant), `reportFile` (the
+ * roll-out report, .csv or .md; default `.pulumi-reports/<stack>/rollout.md`, git-ignored).
  * PingOne: `pingone:*` stack config or the `PINGONE_*` variables. With no credentials set, the stack uses
  * the embedded PingOne emulator, whose tenant is kept in `.pingone-emulator/<stack>.json`, and says so.
  */
-export default async function main(): Promise<{ devices: pulumi.Output<unknown>; pingone: string }> {
+export default async function main(): Promise<{ devices: pulumi.Output<unknown>; pingone: string; report: string }> {
     const config = new pulumi.Config("pingone-oath");
     const pingone = new pulumi.Config("pingone");
     // Not process.cwd(): language hosts differ on whether the program runs in the project folder or in
@@ -97,6 +98,10 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
                 "(pingone-oath:adoptExisting defaults to true with the emulator), and destroy leaves it in the tenant.",
         );
     }
+    const reportFile = path.resolve(
+        projectDir,
+        config.get("reportFile") ?? path.join(".pulumi-reports", pulumi.getStack(), "rollout.md"),
+    );
     const fleet = new OathTokenFleet("tokens", {
         environmentId,
         seedFile,
@@ -104,9 +109,12 @@ export default async function main(): Promise<{ devices: pulumi.Output<unknown>;
         assignmentsFile,
         connection,
         adoptExisting,
+        reportFile,
     });
     return {
         devices: fleet.summary,
+        // Relative: the state names no folder of this machine.
+        report: path.relative(projectDir, reportFile),
         pingone: connection ? `embedded emulator (${connection.emulatorStateFile})` : "PingOne",
     };
 }

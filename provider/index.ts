@@ -30,6 +30,7 @@ export type {
     BatchTokenState,
     OathTokenBatchInputs,
     OathTokenBatchOutputs,
+    OnUnassign,
 } from "./fleet/oathTokenBatchProvider";
 export type { SeedFileReference } from "./fleet/seedFileReference";
 export { isSecretReference, type SecretReference } from "./secretReference";

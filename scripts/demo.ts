@@ -54,7 +54,8 @@ async function demo(): Promise<void> {
             ? `pulumi destroy on the root project (stack ${stack}): removes the devices and tokens the demo provisioned in the embedded PingOne emulator.`
             : `pulumi up on the root project (stack ${stack}), against the embedded PingOne emulator (no PingOne credentials are set):\n` +
                   `it rolls the tokens of examples/data/demo-seeds.csv out to the users of examples/data/demo-assignments.csv:\n` +
-                  `inventory, pairing, activation, and a resync for the token that has drifted.`,
+                  `inventory, pairing, activation, and a resync for the token that has drifted. One token (FOB000004) is in\n` +
+                  `the demo tenant already, as if uploaded by hand: the demo adopts it on purpose, and destroy leaves it.`,
     );
     console.log(`The CLI's full output goes to ${path.relative(process.cwd(), logFile) || logFile}.\n`);
     await step(["stack", "select", "--create", stack]);
@@ -75,6 +76,7 @@ async function demo(): Promise<void> {
         // Fresh codes would be computed, but every device is ACTIVE: nothing to do, and the CLI checks it.
         const second = await step(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
         console.log(`\npulumi up again: no changes (${second.seconds.toFixed(1)} s)`);
+        printReportPath((await cli.outputs()).report);
     }
     console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. To go on with the CLI yourself:`);
     console.log(
@@ -83,7 +85,7 @@ async function demo(): Promise<void> {
     console.log(
         values.destroy
             ? `  pulumi up   (or: npm run demo)`
-            : `  pulumi preview --diff; pulumi refresh; pulumi destroy   (or: npm run demo -- --destroy)\n` +
+            : `  pulumi preview --diff; pulumi refresh --yes; pulumi destroy --yes   (or: npm run demo -- --destroy)\n` +
                   `Your own tokens, in your infra repo: docs/infra-repo.md.`,
     );
 }
@@ -145,6 +147,11 @@ class ProgressLines {
         this.resources = undefined;
         return text;
     }
+}
+
+/** Where the roll-out report for the service desk is (program output `report`, relative to the repo). */
+function printReportPath(report: unknown): void {
+    if (typeof report === "string") console.log(`\nroll-out report: ${path.join(repoRoot, report)}`);
 }
 
 interface Row {

@@ -10,6 +10,8 @@ const fleet = OathTokenFleet.fromFiles("tokens", {
     environmentId: config.require("environmentId"),
     seedFile: config.require("seedFile"),
     assignmentsFile: config.require("assignmentsFile"),
+    // For the service desk: one row per token, written after every up and refresh (.csv or .md).
+    reportFile: config.require("reportFile"),
 });
 
 export const devices = fleet.summary;

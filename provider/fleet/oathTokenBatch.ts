@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as batchProvider from "./oathTokenBatchProvider";
 import { type ConnectionArgs, ModuleBackedResource } from "../dynamic/moduleBackedResource";
-import { type BatchTokenInput, type BatchTokenState } from "./oathTokenBatchProvider";
+import { type BatchTokenInput, type BatchTokenState, type OnUnassign } from "./oathTokenBatchProvider";
+import { type ReportReference } from "./rolloutReport";
 import { type SeedFileReference } from "./seedFileReference";
 
 /** The provider-host entry's export that runs this resource (checked against the module it re-exports). */
@@ -27,6 +28,8 @@ export interface OathTokenBatchArgs {
      * Adopted objects are never revoked or deleted by the stack.
      */
     adopt?: boolean;
+    /** What becomes of a token that loses its user: `"unpair"` (default) or `"revoke"`; see `OnUnassign`. */
+    onUnassign?: OnUnassign;
     connection?: pulumi.Input<ConnectionArgs>;
     /**
      * When some tokens fail: fail this resource's step (default true; what was done is kept, and the next
@@ -34,6 +37,11 @@ export interface OathTokenBatchArgs {
      * program that reports them after all its batches have run, as `OathTokenFleet` does.
      */
     failOnTokenErrors?: boolean;
+    /**
+     * The fleet's roll-out report (see `OathTokenFleetArgs.reportFile`): after a refresh this batch rewrites
+     * its rows of it, and destroy removes them. Default: none.
+     */
+    report?: ReportReference;
 }
 
 /**
@@ -58,8 +66,10 @@ export class OathTokenBatch extends ModuleBackedResource {
             tokens: args.tokens,
             activate: args.activate,
             adopt: args.adopt,
+            onUnassign: args.onUnassign,
             connection: args.connection === undefined ? undefined : pulumi.secret(args.connection),
             failOnTokenErrors: args.failOnTokenErrors,
+            report: args.report,
             // For the provider's messages, which would otherwise name the batch by its id.
             batchName: name,
             skipped: undefined,

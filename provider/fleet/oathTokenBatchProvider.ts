@@ -14,6 +14,8 @@ import { clientFor, configureFromStack, connectionProblem, logInfo, logWarn, sta
 import { formatSeedProblem, SeedFileError } from "../seeds";
 import { InputChecker, isUnknown } from "../validation";
 import { createInInventory, revokeFromInventory } from "./inventoryJobs";
+import { type Progress, progressSettingProblem, startProgress } from "./progress";
+import { type ReportReference, readReportPart, reportRows, updateReport } from "./rolloutReport";
 import { type FingerprintedSeed, type SeedFileReference, seedsBySerial } from "./seedFileReference";
 
 /** One token of a batch, as the program declares it. No secret: the host reads it from the seed file. */
@@ -24,7 +26,20 @@ export interface BatchTokenInput {
     userId?: string;
     /** Who gets the token, by PingOne username (matched case-insensitively, as PingOne does). */
     username?: string;
+    /**
+     * Returned to the vendor or broken: revoked if this stack created it, never (again) created or paired,
+     * even while the seed file still holds it. An adopted token is only unpaired from a device the stack made.
+     */
+    retired?: boolean;
 }
+
+/**
+ * What becomes of a token that loses its user (a leaver's row removed, a lost fob's row pointing at another
+ * serial): `"unpair"` (default) deletes the device and keeps the token in the inventory, unpaired, to be
+ * assigned again; `"revoke"` deletes the device and revokes the token if this stack created it (an adopted
+ * token is only unpaired); a later assignment creates it in the inventory again from the seed file.
+ */
+export type OnUnassign = "unpair" | "revoke";
 
 /** Inputs as the provider receives them (after `check`). */
 export interface OathTokenBatchInputs {
@@ -37,6 +52,8 @@ export interface OathTokenBatchInputs {
     activate: boolean;
     /** Take over tokens and devices PingOne already holds (default false: an error naming each). */
     adopt: boolean;
+    /** What becomes of a token that loses its user (default `"unpair"`). */
+    onUnassign?: OnUnassign;
     connection?: ConnectionSettings;
     /**
      * When some tokens fail: fail the resource's step (default true; Pulumi keeps what was done as the
@@ -51,6 +68,8 @@ export interface OathTokenBatchInputs {
     userIds?: Record<string, string>;
     /** Filled in by `check`: serials whose assignment is left out (no such user), and why. */
     skipped?: Record<string, string>;
+    /** Where the fleet's roll-out report goes: this batch rewrites its part of it after a refresh. */
+    report?: ReportReference;
 }
 
 /** What the stack holds of one token. Never a secret. */
@@ -68,8 +87,16 @@ export interface BatchTokenState {
     status?: string;
     /** PingOne asked for a second code (resync) when the device was activated. */
     resynced?: boolean;
+    /** When the device was made (PingOne's `createdAt`, ISO 8601), for the roll-out report. */
+    pairedAt?: string;
+    /** When the device was seen to become ACTIVE (PingOne's `updatedAt` then), for the roll-out report. */
+    activatedAt?: string;
     /** Why the token is not yet what its inputs say; the next `pulumi up` tries it again. */
     error?: string;
+    /** Retired (`BatchTokenInput.retired`): revoked if created here, and left alone from then on. */
+    retired?: boolean;
+    /** This stack revoked the token it had created, as it lost its user (`onUnassign: "revoke"`). */
+    revoked?: boolean;
 }
 
 export interface OathTokenBatchOutputs {
@@ -77,10 +104,12 @@ export interface OathTokenBatchOutputs {
     seedFile: SeedFileReference;
     activate: boolean;
     adopt: boolean;
+    onUnassign?: OnUnassign;
     connection?: ConnectionSettings;
     failOnTokenErrors?: boolean;
     batchName?: string;
     skipped?: Record<string, string>;
+    report?: ReportReference;
     /** By serial number. */
     tokens: Record<string, BatchTokenState>;
 }
@@ -110,7 +139,20 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
         checker.boolean("activate");
         checker.boolean("adopt");
         checker.boolean("failOnTokenErrors");
+        if (
+            raw.onUnassign !== undefined &&
+            raw.onUnassign !== "unpair" &&
+            raw.onUnassign !== "revoke" &&
+            !isUnknown(raw.onUnassign)
+        ) {
+            checker.fail(
+                "onUnassign",
+                `onUnassign must be "unpair" (the token stays in the inventory) or "revoke" (it is revoked); got ${JSON.stringify(raw.onUnassign)}.`,
+            );
+        }
         checker.connection();
+        const progressProblem = progressSettingProblem();
+        if (progressProblem) checker.fail("tokens", progressProblem);
         const tokens = checkTokens(raw.tokens, checker);
         const seedFile = raw.seedFile as SeedFileReference | undefined;
         if (!seedFile || typeof seedFile !== "object" || typeof seedFile.path !== "string") {
@@ -152,7 +194,15 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
             return { changes: true, replaces: ["environmentId"], deleteBeforeReplace: true };
         }
         const changed = Object.keys(pendingWork(olds.tokens, news)).length > 0;
-        const managed = ["activate", "adopt", "connection", "skipped", "failOnTokenErrors"].some(
+        const managed = [
+            "activate",
+            "adopt",
+            "onUnassign",
+            "connection",
+            "skipped",
+            "failOnTokenErrors",
+            "report",
+        ].some(
             (key) =>
                 JSON.stringify((olds as unknown as Record<string, unknown>)[key] ?? null) !==
                 JSON.stringify((news as unknown as Record<string, unknown>)[key] ?? null),
@@ -176,17 +226,46 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
         const tokens = { ...state.tokens };
         await forEachLimited(Object.entries(tokens), rowConcurrency, async ([serial, row]) => {
             if (!row.deviceId || !row.userId) return;
+            const who = `user ${row.username ?? row.userId}`;
             const device = await client.getDevice(state.environmentId, row.userId, row.deviceId);
-            tokens[serial] = device
-                ? { ...row, status: device.status }
-                : {
-                      ...row,
-                      deviceId: undefined,
-                      deviceCreated: undefined,
-                      status: undefined,
-                      error: `The device of token ${serial} (user ${row.username ?? row.userId}) is gone from PingOne; the next pulumi up pairs the token again.`,
-                  };
+            if (device) {
+                // Said by serial and user: the refresh's own diff names only the property path.
+                if (device.status !== row.status) {
+                    logWarn(`Token ${serial} (${who}): its device is ${device.status} in PingOne, was ${row.status}.`);
+                }
+                tokens[serial] = {
+                    ...row,
+                    status: device.status,
+                    // Activated outside the stack (a user typing codes, with activate: false): seen now.
+                    ...(device.status === "ACTIVE" && !row.activatedAt
+                        ? { activatedAt: device.updatedAt ?? new Date().toISOString() }
+                        : {}),
+                };
+                return;
+            }
+            // The device is gone: deleted in the console, its user deleted, or its token revoked (which unpairs).
+            // One look at the inventory tells which the next up can repair.
+            const tokenGone = !(await client.findOathTokenBySerial(state.environmentId, serial));
+            const repair =
+                tokenGone && row.tokenCreated
+                    ? "its token was revoked in PingOne too; the next pulumi up creates it again from the seed file and pairs it"
+                    : tokenGone
+                      ? "its token, adopted and not this stack's, was revoked in PingOne: left alone; take it out of the assignments or retire it"
+                      : "the next pulumi up pairs the token again (if the user is gone too, that fails naming the user: fix the assignment)";
+            const error = `The device of token ${serial} (${who}) is gone from PingOne; ${repair}.`;
+            logWarn(error);
+            tokens[serial] = {
+                ...row,
+                deviceId: undefined,
+                deviceCreated: undefined,
+                status: undefined,
+                pairedAt: undefined,
+                activatedAt: undefined,
+                ...(tokenGone && row.tokenCreated ? { tokenCreated: undefined } : {}),
+                error,
+            };
         });
+        if (state.report) writeReportPart(state.report, state.batchName ?? id, tokens, state.skipped);
         return { id, props: storable({ ...state, tokens }) };
     },
 
@@ -195,6 +274,7 @@ export const oathTokenBatchProvider: pulumi.dynamic.ResourceProvider<OathTokenBa
         const failures: string[] = [];
         const rows = Object.entries(state.tokens ?? {});
         await tearDown(client, state.environmentId, rows, failures);
+        if (state.report && failures.length === 0) removeReportPart(state.report, state.batchName ?? id);
         if (failures.length > 0) {
             throw new ResourceError(
                 `Removing ${failures.length} of ${rows.length} tokens of batch ${id} failed; the others are removed:\n` +
@@ -233,7 +313,11 @@ function wantedUser(
 }
 
 function rowDone(row: BatchTokenState, input: BatchTokenInput, news: OathTokenBatchInputs, serial: string): boolean {
-    if (row.error || row.fingerprint !== input.fingerprint || row.tokenCreated === undefined) return false;
+    if (input.retired) return row.retired === true;
+    if (row.error || row.fingerprint !== input.fingerprint || row.retired) return false;
+    // Revoked when it lost its user: done while nobody wants it; an assignment creates it again.
+    if (row.revoked) return wantedUser(input, news, serial) === undefined;
+    if (row.tokenCreated === undefined) return false;
     // A username PingOne does not know (a typo, a user not made yet) is a problem to fix, not an order to
     // unpair: the token stays as it is, paired with whoever had it.
     if (news.skipped?.[serial]) return true;
@@ -249,13 +333,30 @@ function sameUser(row: BatchTokenState, want: { userId?: string; username?: stri
 }
 
 /**
- * Brings every token of the batch to what its inputs say, continuing past failures. Returns the outputs;
- * throws, with the outputs attached (Pulumi keeps them as the resource's state), when any token failed.
+ * Brings every token of the batch to what its inputs say, continuing past failures, with progress lines
+ * while a long batch works (see progress.ts). Returns the outputs; throws, with the outputs attached
+ * (Pulumi keeps them as the resource's state), when any token failed.
  */
 async function apply(
     id: string,
     previous: Record<string, BatchTokenState>,
     news: OathTokenBatchInputs,
+    olds?: OathTokenBatchOutputs,
+): Promise<OathTokenBatchOutputs> {
+    const label = news.batchName ?? `OATH token batch ${id}`;
+    const progress = startProgress(label, Object.keys(pendingWork(previous, news)).length, logInfo);
+    try {
+        return await applyTokens(id, previous, news, progress, olds);
+    } finally {
+        progress.stop();
+    }
+}
+
+async function applyTokens(
+    id: string,
+    previous: Record<string, BatchTokenState>,
+    news: OathTokenBatchInputs,
+    progress: Progress,
     olds?: OathTokenBatchOutputs,
 ): Promise<OathTokenBatchOutputs> {
     const environmentId = news.environmentId;
@@ -268,6 +369,7 @@ async function apply(
     const total = Object.keys(news.tokens).length;
     const label = news.batchName ?? `OATH token batch ${id}`;
     if (serials.length > 0) logInfo(`${label}: ${serials.length} of ${total} tokens to provision or change.`);
+    progress.phase = "removing devices and tokens";
 
     // 1. Take down what no longer matches: devices of another user, tokens whose seed changed or left the file.
     const removed = serials.filter((s) => work[s] === "removed");
@@ -278,20 +380,36 @@ async function apply(
         failures,
     );
     for (const serial of removed) if (!notRemoved.has(serial)) delete state[serial];
+    progress.done(removed.length);
     await forEachLimited(
         serials.filter((s) => work[s] === "changed"),
         rowConcurrency,
         async (serial) => {
             const row = state[serial]!;
             const input = news.tokens[serial]!;
+            if (input.retired) {
+                state[serial] = await retire(client, environmentId, serial, row, failures);
+                return;
+            }
             if (row.fingerprint !== input.fingerprint && row.tokenCreated !== undefined) {
                 // Another seed for the same serial: PingOne cannot change a secret, so the token goes and comes back.
                 const failed = await tearDown(async () => client, environmentId, [[serial, row]], failures);
                 state[serial] = failed.size > 0 ? row : { fingerprint: input.fingerprint };
                 return;
             }
+            if (row.retired || row.revoked) {
+                // Back from retirement, or assigned again after a revoke: to the inventory again (step 2).
+                state[serial] = { fingerprint: input.fingerprint };
+                return;
+            }
             const want = wantedUser(input, news, serial);
             const skipped = news.skipped?.[serial] !== undefined;
+            if (row.deviceId && !skipped && !want && news.onUnassign === "revoke" && row.tokenCreated) {
+                const failed = await tearDown(async () => client, environmentId, [[serial, row]], failures);
+                if (failed.size === 0)
+                    state[serial] = row.deviceCreated === false ? row : { fingerprint: row.fingerprint, revoked: true };
+                return;
+            }
             if (row.deviceId && !skipped && (!want || !sameUser(row, want))) {
                 const failed = await removeDevice(client, environmentId, serial, row, failures);
                 if (!failed) state[serial] = withoutDevice(row);
@@ -305,7 +423,12 @@ async function apply(
         if (work[serial] === "removed") continue;
         const input = news.tokens[serial]!;
         const row = state[serial];
-        if (row?.tokenCreated !== undefined) continue;
+        if (input.retired) {
+            // Never in the inventory by this stack: nothing to revoke, and it is never created.
+            if (!row) state[serial] = { fingerprint: input.fingerprint, retired: true };
+            continue;
+        }
+        if (row?.tokenCreated !== undefined || row?.revoked) continue;
         const seed = seeds.get(serial);
         if (!seed || seed.fingerprint !== input.fingerprint) {
             const error = `Token ${serial}: the seed file ${news.seedFile.path} ${seed ? "now holds another seed for it" : "no longer holds it"} (it changed since the program read it); run pulumi up again.`;
@@ -316,6 +439,7 @@ async function apply(
         toCreate.push(seed);
     }
     if (toCreate.length > 0) {
+        progress.phase = "inventory job";
         const outcomes = await createInInventory(client, environmentId, toCreate, news.adopt);
         let created = 0;
         for (const seed of toCreate) {
@@ -334,7 +458,8 @@ async function apply(
         logInfo(`${label}: inventory: ${created} created, ${toCreate.length - created} adopted or refused.`);
     }
 
-    // 3. Pairing and activation, token by token.
+    // 3. Pairing and activation, token by token; each token not removed passes here once (done or failed).
+    progress.phase = "pairing and activation";
     let paired = 0;
     let activated = 0;
     await forEachLimited(
@@ -342,6 +467,7 @@ async function apply(
         rowConcurrency,
         async (serial) => {
             const row = state[serial]!;
+            if (row.retired || row.revoked) return;
             if (row.tokenCreated === undefined) return; // the inventory step failed and said why
             const input = news.tokens[serial]!;
             const want = wantedUser(input, news, serial);
@@ -374,6 +500,7 @@ async function apply(
                         deviceId: device.id,
                         deviceCreated: !pairing.adopted,
                         status: device.status,
+                        pairedAt: device.createdAt ?? new Date().toISOString(),
                     });
                     paired++;
                 }
@@ -392,6 +519,8 @@ async function apply(
                     );
                     next.status = outcome.device.status;
                     next.resynced = outcome.resynced;
+                    if (next.status === "ACTIVE")
+                        next.activatedAt = outcome.device.updatedAt ?? new Date().toISOString();
                     activated++;
                 }
             } catch (error) {
@@ -400,6 +529,7 @@ async function apply(
             }
             state[serial] = next;
         },
+        () => progress.done(),
     );
     if (paired + activated > 0) logInfo(`${label}: ${paired} paired, ${activated} activated.`);
 
@@ -408,10 +538,12 @@ async function apply(
         seedFile: news.seedFile,
         activate: news.activate,
         adopt: news.adopt,
+        onUnassign: news.onUnassign,
         connection: news.connection,
         failOnTokenErrors: news.failOnTokenErrors,
         batchName: news.batchName,
         skipped: news.skipped,
+        report: news.report,
         tokens: state,
     });
     if (failures.length > 0 && news.failOnTokenErrors !== false) {
@@ -491,9 +623,74 @@ async function tearDown(
     return failed;
 }
 
+/**
+ * Retires a token: revokes it when this stack created it (which removes the device it paired), else removes
+ * only the device this stack paired. Returns the token's new state (unchanged when revoking failed).
+ */
+async function retire(
+    client: PingOneClient,
+    environmentId: string,
+    serial: string,
+    row: BatchTokenState,
+    failures: string[],
+): Promise<BatchTokenState> {
+    if (row.tokenCreated) {
+        const failed = await tearDown(async () => client, environmentId, [[serial, row]], failures);
+        if (failed.size > 0) return row;
+        logInfo(
+            `Token ${serial} is retired: revoked${row.deviceId ? ` (and unpaired from user ${row.username ?? row.userId})` : ""}.`,
+        );
+        return { fingerprint: row.fingerprint, retired: true };
+    }
+    if (row.deviceId && (await removeDevice(client, environmentId, serial, row, failures))) return row;
+    if (row.tokenCreated === false) {
+        logWarn(
+            `Token ${serial} is retired but was adopted, not created by this stack: it is left in the inventory; revoke it in PingOne if it is yours to revoke.`,
+        );
+    }
+    return { fingerprint: row.fingerprint, retired: true };
+}
+
 function withoutDevice(row: BatchTokenState): BatchTokenState {
-    const { deviceId: _d, deviceCreated: _c, status: _s, userId: _u, username: _n, resynced: _r, ...rest } = row;
+    const {
+        deviceId: _d,
+        deviceCreated: _c,
+        status: _s,
+        userId: _u,
+        username: _n,
+        resynced: _r,
+        pairedAt: _p,
+        activatedAt: _a,
+        ...rest
+    } = row;
     return rest;
+}
+
+/**
+ * After a refresh: this batch's rows of the roll-out report, users kept from its last part (refresh has no
+ * inputs, and an unpaired token's assignment is only there). A report that cannot be written is a warning:
+ * it never fails the refresh.
+ */
+function writeReportPart(
+    report: ReportReference,
+    batch: string,
+    tokens: Record<string, BatchTokenState>,
+    skipped: Record<string, string> | undefined,
+): void {
+    try {
+        const users = Object.fromEntries((readReportPart(report, batch) ?? []).map((r) => [r.serialNumber, r.user]));
+        updateReport(report, { [batch]: reportRows(tokens, users, skipped) });
+    } catch (error) {
+        logWarn(`The roll-out report ${report.file} could not be written: ${(error as Error).message}`);
+    }
+}
+
+function removeReportPart(report: ReportReference, batch: string): void {
+    try {
+        updateReport(report, { [batch]: undefined });
+    } catch (error) {
+        logWarn(`The roll-out report ${report.file} could not be updated: ${(error as Error).message}`);
+    }
 }
 
 async function removeDevice(
@@ -617,10 +814,22 @@ function where(seed: FingerprintedSeed): string {
     return formatSeedProblem({ location: seed.seed.location, message: "" }).replace(/: $/, "");
 }
 
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+/** Runs `fn` on every item, `limit` at a time; `settled` runs once per item when its `fn` has settled. */
+async function forEachLimited<T>(
+    items: T[],
+    limit: number,
+    fn: (item: T) => Promise<void>,
+    settled?: () => void,
+): Promise<void> {
     let next = 0;
     const worker = async () => {
-        while (next < items.length) await fn(items[next++]!);
+        while (next < items.length) {
+            try {
+                await fn(items[next++]!);
+            } finally {
+                settled?.();
+            }
+        }
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

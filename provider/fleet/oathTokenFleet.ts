@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { type ConnectionArgs } from "../dynamic/moduleBackedResource";
@@ -15,9 +16,10 @@ import {
     loadSeedFile,
 } from "../seeds";
 import { OathTokenBatch } from "./oathTokenBatch";
-import { type BatchTokenInput, type BatchTokenState } from "./oathTokenBatchProvider";
+import { type BatchTokenInput, type BatchTokenState, type OnUnassign } from "./oathTokenBatchProvider";
 import { type SecretReference } from "../secretReference";
 import { type SeedFileReadOptions, referencePath, secretOptions } from "./seedFileReference";
+import { type ReportReference, reportFileProblem, reportPath, reportRows, updateReport } from "./rolloutReport";
 
 /** How a fleet reads its seed file: format, defaults and limits; secrets by reference only. */
 export interface FleetSeedFileOptions extends SeedFileReadOptions {
@@ -47,6 +49,21 @@ export interface OathTokenFleetArgs {
     seedFileOptions?: FleetSeedFileOptions;
     /** A CSV of `serialNumber,username` (or `serialNumber,userId`). */
     assignmentsFile?: string;
+    /**
+     * Serials returned to the vendor or broken, one per line (or a CSV whose first column is `serialNumber`;
+     * blank lines and `#` comments are skipped). Each is revoked if this stack created it and never paired
+     * again, even while the seed file still holds it; an assignment of it is a warning and is left out. A
+     * serial that leaves this file comes back into the roll-out. Default: none.
+     */
+    retiredSerialsFile?: string;
+    /**
+     * What becomes of a token that loses its user (a leaver's row removed, a lost fob's row pointing at a new
+     * serial): `"unpair"` (default) deletes its device and keeps the token in the inventory, unpaired, ready
+     * to be assigned again; `"revoke"` deletes the device and revokes the token, if this stack created it
+     * (an adopted token is only unpaired from a device the stack made). Either way the stack touches only
+     * what it created.
+     */
+    onUnassign?: OnUnassign;
     /** Activate the paired devices with codes computed from the seeds (default true). */
     activate?: boolean;
     /**
@@ -68,6 +85,16 @@ export interface OathTokenFleetArgs {
      * is in two. Default: all tokens. Assignments and file problems of other shards are not reported.
      */
     shard?: { index: number; count: number };
+    /**
+     * Where to write the roll-out report for the service desk, relative to the project folder: `.csv` (a
+     * spreadsheet; the counts are the first lines, starting with `#`) or `.md` (Markdown). One row per token
+     * (serial, user, status, device id, resynced, when paired and activated, token and device created or
+     * adopted, and for a failed token the error and its fix), counts at the top, no secret. Written after
+     * every `pulumi up` (also one that fails some tokens) and `pulumi refresh`, and emptied by `pulumi
+     * destroy`; beside it a hidden `.<name>.parts/` folder holds each batch's rows (keep both out of git).
+     * Default: no report. See docs/rollout-report.md.
+     */
+    reportFile?: string;
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -115,6 +142,8 @@ export class OathTokenFleet extends pulumi.ComponentResource {
     readonly summary: pulumi.Output<FleetDevice[]>;
     /** Problems found in the files; each also logged as a warning. */
     readonly problems: SeedProblem[] = [];
+    /** The roll-out report's absolute path (`reportFile`), or undefined; written after `pulumi up`. */
+    readonly reportPath: string | undefined;
 
     /** The same as `new OathTokenFleet(name, args, opts)`. */
     static fromFiles(name: string, args: OathTokenFleetArgs, opts?: pulumi.ComponentResourceOptions): OathTokenFleet {
@@ -141,6 +170,20 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                 `OathTokenFleet ${name}: shard must be { index, count } with whole numbers 0 ≤ index < count ≤ 1024; got ${JSON.stringify(shard)}.`,
             );
         }
+        if (args.onUnassign !== undefined && args.onUnassign !== "unpair" && args.onUnassign !== "revoke") {
+            throw new SeedFileError(
+                `OathTokenFleet ${name}: onUnassign must be "unpair" (a token that loses its user stays in the inventory) ` +
+                    `or "revoke" (it is revoked); got ${JSON.stringify(args.onUnassign)}.`,
+            );
+        }
+        const retired = args.retiredSerialsFile ? loadRetiredSerials(args.retiredSerialsFile) : new Set<string>();
+        const reportProblem = args.reportFile === undefined ? undefined : reportFileProblem(args.reportFile);
+        if (reportProblem) throw new SeedFileError(`OathTokenFleet ${name}: ${reportProblem}`);
+        const report: ReportReference | undefined = args.reportFile
+            ? { file: referencePath(path.resolve(args.reportFile), projectFolder()), fleet: name }
+            : undefined;
+        /** Where the report was written, once every batch has run (undefined at preview or without one). */
+        this.reportPath = report ? reportPath(report) : undefined;
         const inShard = (serial: string) => !shard || shardOf(serial, shard.count) === shard.index;
         const { passphrase, preSharedKey, iv, ...readOptions } = args.seedFileOptions ?? {};
         for (const [key, ref] of Object.entries({ passphrase, preSharedKey, iv })) {
@@ -177,6 +220,15 @@ export class OathTokenFleet extends pulumi.ComponentResource {
             if (token.assignedTo) assigned.set(token.serialNumber, { ...token.assignedTo, location: token.location });
         for (const a of assignments.assignments) {
             if (!inShard(a.serialNumber)) continue;
+            if (retired.has(a.serialNumber)) {
+                this.report([
+                    {
+                        location: a.location,
+                        message: `Assignment of token ${a.serialNumber}: the serial is retired (${args.retiredSerialsFile}); the row is skipped. Assign the user another token.`,
+                    },
+                ]);
+                continue;
+            }
             if (!bySerial.has(a.serialNumber)) {
                 this.report([
                     {
@@ -191,10 +243,12 @@ export class OathTokenFleet extends pulumi.ComponentResource {
 
         const shards: Record<string, BatchTokenInput>[] = Array.from({ length: batchCount }, () => ({}));
         for (const token of tokensOfShard) {
+            if (retired.has(token.serialNumber)) assigned.delete(token.serialNumber); // an assignment inside the seed file
             const user = assigned.get(token.serialNumber);
             shards[batchOf(token.serialNumber, batchCount)]![token.serialNumber] = {
                 fingerprint: oathTokenFingerprint(token),
                 ...(user?.userId ? { userId: user.userId } : user?.username ? { username: user.username } : {}),
+                ...(retired.has(token.serialNumber) ? { retired: true } : {}),
             };
         }
         const rows: pulumi.Output<FleetDevice[]>[] = [];
@@ -209,10 +263,12 @@ export class OathTokenFleet extends pulumi.ComponentResource {
                     tokens,
                     activate: args.activate,
                     adopt: args.adoptExisting,
+                    onUnassign: args.onUnassign,
                     connection: args.connection,
                     // Reported below, once every batch has run: a failed step would keep Pulumi from
                     // starting the batches still waiting for a slot.
                     failOnTokenErrors: false,
+                    report,
                 },
                 { parent: this },
             );
@@ -246,13 +302,33 @@ export class OathTokenFleet extends pulumi.ComponentResource {
             );
         });
         const states = Object.values(this.batches).map((b) => b.tokens);
+        const skips = Object.values(this.batches).map((b) => b.skipped);
+        const batchNames = Object.keys(this.batches);
+        const usersOf = (tokens: Record<string, BatchTokenInput>) =>
+            Object.fromEntries(Object.entries(tokens).map(([serial, t]) => [serial, t.username ?? t.userId ?? ""]));
+        const batchUsers = shards.filter((tokens) => Object.keys(tokens).length > 0).map(usersOf);
         this.summary = pulumi
             .all(rows)
             .apply((parts) => parts.flat().sort((a, b) => a.serialNumber.localeCompare(b.serialNumber)));
         // Once every batch has run: fail the program, naming each failed token. Not an output (whose
         // serialization would prefix the message, and which would copy every row into the state again): an
         // error Pulumi prints as its message, as it does its own RunError.
-        pulumi.all(states).apply((batchStates) => {
+        pulumi.all([pulumi.all(states), pulumi.all(skips)]).apply(([batchStates, batchSkips]) => {
+            // After up, before failing it: the report must also tell what failed. Not at preview (no state yet).
+            if (report && !pulumi.runtime.isDryRun()) {
+                const parts = Object.fromEntries(
+                    batchNames.map((batch, i) => [
+                        batch,
+                        reportRows(
+                            (batchStates[i] ?? {}) as Record<string, BatchTokenState>,
+                            batchUsers[i]!,
+                            batchSkips[i],
+                        ),
+                    ]),
+                );
+                const file = updateReport(report, parts, new Set(batchNames));
+                pulumi.log.info(`Roll-out report: ${file}`, this);
+            }
             const failed = batchStates.flatMap((state) =>
                 Object.values(state ?? {})
                     .map((row) => (row as BatchTokenState).error)
@@ -284,6 +360,28 @@ function fleetIncomplete(name: string, failures: string[], total: number): Resou
     // Printed as its message, as Pulumi prints its own RunError (see PingOneOathError).
     error.stack = error.message;
     return error;
+}
+
+/**
+ * The serials of a retired-serials file: one per line, or the first column of a CSV (a `serialNumber`
+ * header is skipped); blank lines and `#` comments are skipped.
+ * @throws SeedFileError naming the file when it cannot be read.
+ */
+function loadRetiredSerials(file: string): Set<string> {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        throw new SeedFileError(
+            `The retired serials file ${file} cannot be read (${(error as Error).message}); fix retiredSerialsFile.`,
+        );
+    }
+    const serials = new Set<string>();
+    for (const line of text.split(/\r?\n/)) {
+        const serial = line.split(",")[0]!.trim().replace(/^"|"$/g, "");
+        if (serial && !serial.startsWith("#") && serial.toLowerCase() !== "serialnumber") serials.add(serial);
+    }
+    return serials;
 }
 
 /** The batch a serial belongs to: stable across runs and machines (SHA-256 of the serial, bytes 0–3). */

@@ -43,6 +43,16 @@ describe("an infra project that installs the packed package, through the pulumi 
     let outputs = "";
     /** What the CLI printed at --debug -v=9 --logtostderr (the engine's and plugins' own logs). */
     let engineLogs = "";
+    /** The roll-out report (reportFile, Markdown here) as each step left it, and its batches' parts. */
+    const reports: Record<string, string> = {};
+    const readReport = (when: string) => {
+        const file = path.join(dir, "reports/rollout.md");
+        const parts = path.join(dir, "reports/.rollout.md.parts");
+        reports[when] = fs.readFileSync(file, "utf8");
+        for (const name of fs.existsSync(parts) ? fs.readdirSync(parts) : [])
+            reports[`${when}, part ${name}`] = fs.readFileSync(path.join(parts, name), "utf8");
+        return reports[when];
+    };
 
     before(async function () {
         requireCli(this);
@@ -173,9 +183,26 @@ describe("an infra project that installs the packed package, through the pulumi 
             devices.map((d) => [d.user, d.status]),
             users.map((u) => [u, "ACTIVE"]),
         );
+        // The service desk's record: counts at the top, a row per fob with its user, device and times.
+        const report = readReport("after up");
+        assert.match(up.output, /Roll-out report: .*reports\/rollout\.md/);
+        assert.match(
+            report,
+            /\| tokens \| ACTIVE \| FAILED \| tokens created \| devices created \|\n\|(---:\|){5}\n\| 3 \| 3 \| 0 \| 3 \| 3 \|/,
+        );
+        for (const [i, user] of users.entries()) {
+            const row = new RegExp(
+                `^\\| INFRA000${i + 1} \\| ${user} \\| ACTIVE \\| [0-9a-f-]{36} \\| no \\| 20\\d\\d-[^|]+Z \\| 20\\d\\d-[^|]+Z \\| created \\| created \\|  \\|  \\|$`,
+                "m",
+            );
+            assert.match(report, row);
+        }
         await step(cli, times, "up again (--expect-no-changes)", ["up", "--yes", "--expect-no-changes"]);
         await step(cli, times, "preview --diff (--expect-no-changes)", ["preview", "--diff", "--expect-no-changes"]);
+        fs.rmSync(path.join(dir, "reports/rollout.md"));
         await step(cli, times, "refresh (--expect-no-changes)", ["refresh", "--yes", "--expect-no-changes"]);
+        // Refresh does not run the program: the batches rewrite it from what PingOne says now.
+        assert.match(readReport("after refresh"), /\| 3 \| 3 \| 0 \|/);
 
         // A CI runner's checkout path differs run to run.
         const moved = path.join(scratch, "elsewhere", "infra-b");
@@ -188,12 +215,13 @@ describe("an infra project that installs the packed package, through the pulumi 
         await step(cli, times, "up after the move (--expect-no-changes)", ["up", "--yes", "--expect-no-changes"]);
         const destroy = await step(cli, times, "destroy", ["destroy", "--yes"]);
         assert.equal(resourceSummary(destroy.output).deleted, 5, destroy.output);
+        assert.match(readReport("after destroy"), /\| tokens \| FAILED \|\n\|(---:\|){2}\n\| 0 \| 0 \|/);
         for (const serial of ["INFRA0001", "INFRA0002", "INFRA0003"])
             assert.equal(emulator.getToken(environmentId, serial), undefined);
         assert.deepEqual(emulator.listDevices(environmentId), []);
     });
 
-    it("keeps no seed, OTP, client secret, access token or folder path in the state, the CLI's output, the engine's -v=9 and --debug logs or its event log", () => {
+    it("keeps no seed, OTP, client secret, access token or folder path in the state, the CLI's output, the roll-out report, the engine's -v=9 and --debug logs or its event log", () => {
         const { text } = readAllFiles(backendDir);
         const seeds = loadSeedFile(path.join(repoRoot, "examples/infra/tokens.pskcxml")).tokens.map((t) => t.secret);
         assert.equal(seeds.length, 3);
@@ -213,10 +241,12 @@ describe("an infra project that installs the packed package, through the pulumi 
                 "CLI output": outputs,
                 "engine logs (-v=9, --debug)": engineLogs,
                 "event logs": events.join("\n"),
+                ...Object.fromEntries(Object.entries(reports).map(([when, text]) => [`roll-out report ${when}`, text])),
             },
             secrets,
             codes,
         );
         assert.ok(!text.includes(scratch), "state names the project folder");
+        assert.ok(Object.keys(reports).length >= 6, "the report and its parts were read after up, refresh and destroy");
     });
 });

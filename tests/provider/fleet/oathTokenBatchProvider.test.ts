@@ -10,7 +10,7 @@ import {
     oathTokenBatchProvider as provider,
 } from "../../../provider/fleet/oathTokenBatchProvider";
 import { type GeneratedToken, pskcDocument, randomTokens } from "../../../dev/pskcFile";
-import { type Scenario, isolateSuiteEnvironment, startScenario } from "../../support/fixtures";
+import { type Scenario, clientForConnection, isolateSuiteEnvironment, startScenario } from "../../support/fixtures";
 
 /** The batch provider in this process, against the emulator over HTTP. */
 describe("OathTokenBatch provider against the emulator", function () {
@@ -128,6 +128,59 @@ describe("OathTokenBatch provider against the emulator", function () {
         assert.equal(row.userId, u5);
         assert.equal(s.emulator.listDevices(s.environmentId, u2).length, 0, "the old device is gone");
         assert.equal(s.emulator.listDevices(s.environmentId).length, 5);
+    });
+
+    it("lifecycle: lost fob (unpair), leaver (revoke), retired serial, and a token revoked in the console repaired after refresh", async () => {
+        const tokens = randomTokens(4, "LIF");
+        const [t1, t2, t3, t4] = tokens.map((t) => t.serialNumber) as [string, string, string, string];
+        for (const u of ["la", "lb", "lc"]) s.emulator.addUser(s.environmentId, { username: u });
+        const userId = (u: string) => s.emulator.getUser(s.environmentId, u)!.id;
+        const devicesOf = (u: string) =>
+            s.emulator.listDevices(s.environmentId, userId(u)).map((d) => [d.serialNumber, d.status]);
+        let state = await up(batch(tokens, ["la", "lb", "lc"]));
+        let outs = state.outs!;
+        const step = async (inputs: OathTokenBatchInputs) => {
+            const checked = await provider.check!(state.checked, inputs);
+            assert.deepEqual(checked.failures, []);
+            s.emulator.clearRequests();
+            outs = (await provider.update!(state.id, outs, checked.inputs!)).outs!;
+            state = { ...state, checked: checked.inputs! };
+            return api().length;
+        };
+        // Lost fob: la's row points at the spare; the old token stays in the inventory, unpaired (default).
+        const lost = await step(batch(tokens, [undefined, "lb", "lc", "la"]));
+        assert.deepEqual(devicesOf("la"), [[t4, "ACTIVE"]]);
+        assert.ok(s.emulator.getToken(s.environmentId, t1), "the lost fob's token is kept");
+        assert.equal(outs.tokens[t1]!.deviceId, undefined);
+        // Leaver with onUnassign "revoke": lb's row removed; device and token go.
+        const leaver = await step(batch(tokens, [undefined, undefined, "lc", "la"], { onUnassign: "revoke" }));
+        assert.deepEqual(devicesOf("lb"), []);
+        assert.equal(s.emulator.getToken(s.environmentId, t2), undefined, "revoked: this stack created it");
+        assert.equal(outs.tokens[t2]!.revoked, true);
+        // Retired: the lost fob came back broken; revoked, and never paired again while retired.
+        const retiredInputs = batch(tokens, [undefined, undefined, "lc", "la"], { onUnassign: "revoke" });
+        retiredInputs.tokens[t1] = { ...retiredInputs.tokens[t1]!, retired: true };
+        const retired = await step(retiredInputs);
+        assert.equal(s.emulator.getToken(s.environmentId, t1), undefined);
+        assert.equal(outs.tokens[t1]!.retired, true);
+        s.emulator.clearRequests();
+        const checked = await provider.check!(state.checked, retiredInputs);
+        assert.equal((await provider.diff!(state.id, outs, checked.inputs!)).changes, false, "retired: nothing to do");
+        // Drift: lc's token revoked in the console (which unpairs); refresh says so, the next up repairs it.
+        const admin = clientForConnection(s.connection);
+        await admin.deleteOathToken(s.environmentId, (await admin.findOathTokenBySerial(s.environmentId, t3))!.id);
+        const read = await provider.read!(state.id, outs);
+        outs = read.props as OathTokenBatchOutputs;
+        assert.match(
+            outs.tokens[t3]!.error!,
+            new RegExp(
+                `token ${t3} \\(user lc\\) is gone.*revoked in PingOne too; the next pulumi up creates it again`,
+            ),
+        );
+        const repair = await step(retiredInputs);
+        assert.deepEqual(devicesOf("lc"), [[t3, "ACTIVE"]]);
+        assert.equal(outs.tokens[t3]!.error, undefined);
+        console.log(`      API calls: lost fob ${lost}, leaver ${leaver}, retired ${retired}, drift repair ${repair}`);
     });
 
     it("one bad row never stops the others: the run fails naming it, keeps the good rows, and the next run retries only it", async () => {

@@ -76,7 +76,7 @@ describe("OathTokenFleet (program side, Pulumi mocks)", () => {
         );
     });
 
-    it("refuses a secret given by value, a bad shard and a bad batch count, naming the fix", () => {
+    it("refuses a secret given by value, a bad shard, a bad batch count and a report that is neither CSV nor Markdown, naming the fix", () => {
         assert.throws(
             () =>
                 new OathTokenFleet("bad", {
@@ -93,6 +93,10 @@ describe("OathTokenFleet (program side, Pulumi mocks)", () => {
         assert.throws(
             () => new OathTokenFleet("bad", { environmentId: "env", seedFile, batches: 0 }),
             /batches must be a whole number from 1 to 256/,
+        );
+        assert.throws(
+            () => new OathTokenFleet("bad", { environmentId: "env", seedFile, reportFile: "rollout.html" }),
+            /OathTokenFleet bad: reportFile must end in \.csv \(a spreadsheet\) or \.md \(Markdown\); got "rollout\.html"/,
         );
     });
 });
