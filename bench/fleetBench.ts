@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { setMaxListeners } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -61,6 +61,12 @@ import { type BenchFiles, removeBenchFiles, writeBenchFiles } from "./seedFiles"
  *   --env KEY=VALUE      extra environment for the CLI (repeatable)
  *   --keep-state         keep the bench backends under .pulumi-state/bench-*
  *   --timeout-min M      the whole bench stops itself after M minutes (default 60)
+ *   --emulator-rps R     the emulator's rate limit (default 100, PingOne's; burst = R): raise it with --rps
+ *                        to measure large N on this machine in less time (the report says so)
+ *   --size N             the opt-in large run (e.g. 100000): --sizes N, per-step checkpoints, the fault run at
+ *                        N, no naive script, and --shards 4 (override any of them after --size)
+ *   --shards 4,10        also roll N out as K stacks (examples/sharded-rollout/measure.js, its own emulator at
+ *                        the same rate; the budget = --rps split between the stacks), after the fleet runs
  *   --emulator-cpu 1000,10000,100000   the emulator's CPU per request while it holds N tokens (default these
  *                        three; "none" to skip). `--sizes none` skips the fleet runs (with --fault-n none and
  *                        --no-naive: the emulator scenario alone, about a minute)
@@ -99,6 +105,8 @@ interface Args {
     timeoutMin: number;
     quick: boolean;
     emulatorCpuSizes: number[];
+    emulatorRps: number;
+    shards: number[];
     /** Which state-write modes to measure the fleet in, side by side. */
     modes: CheckpointMode[];
     /** Extra environment for the CLI and provider host (`--env KEY=VALUE`, repeatable). */
@@ -121,6 +129,9 @@ const benchOptions: ParseArgsOptionsConfig = {
     env: { type: "string" },
     "timeout-min": { type: "string" },
     "emulator-cpu": { type: "string" },
+    "emulator-rps": { type: "string" },
+    size: { type: "string" },
+    shards: { type: "string" },
 };
 
 function parseBenchArgs(argv: string[]): Args {
@@ -137,6 +148,8 @@ function parseBenchArgs(argv: string[]): Args {
         timeoutMin: 60,
         quick: false,
         emulatorCpuSizes: [1000, 10_000, 100_000],
+        emulatorRps: EMULATOR_RATE_PER_SECOND,
+        shards: [],
         modes: ["per-step", "skip"],
         extraEnv: {},
     };
@@ -176,6 +189,22 @@ function parseBenchArgs(argv: string[]): Args {
                 break;
             case "sizes":
                 args.sizes = list(v, "--sizes");
+                break;
+            case "emulator-rps":
+                args.emulatorRps = num(v, "--emulator-rps");
+                break;
+            case "size": {
+                const n = list(v, "--size")[0]!;
+                args.sizes = [n];
+                args.modes = ["per-step"];
+                args.faultN = n;
+                naiveSizes = [];
+                args.shards = [4];
+                args.timeoutMin = Math.max(args.timeoutMin, 150);
+                break;
+            }
+            case "shards":
+                args.shards = v === "none" ? [] : list(v, "--shards");
                 break;
             case "emulator-cpu":
                 args.emulatorCpuSizes = list(v, "--emulator-cpu");
@@ -238,12 +267,44 @@ function parseBenchArgs(argv: string[]): Args {
 }
 
 const rows: RunRow[] = [];
+/** One line of examples/sharded-rollout/measure.js per K: its first run and its no-op re-run. */
+interface ShardedRun {
+    k: number;
+    n: number;
+    budget: number;
+    runs: {
+        label: string;
+        wallSeconds: number;
+        exitCode: number;
+        calls: number;
+        callsPerToken: number;
+        rateLimited: number;
+        errors: number;
+        active: number;
+        devices: number;
+        duplicateSerials: number;
+        missingSerials: number;
+        machineBusyPercent: number;
+        emulatorCpuSeconds: number;
+        processes: Record<string, { count: number; maxPeakMb: number; sumPeakMb: number; cpuSeconds: number }>;
+        stateBytes: Record<string, number>;
+        report?: { stacks?: { name: string; seconds?: number; tokens?: number }[] };
+    }[];
+}
+const shardedRuns: ShardedRun[] = [];
 const emulatorCpuRows: EmulatorCpuRow[] = [];
 let currentStack: Stack | undefined;
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "pingone-bench-logs-"));
 
 function progress(message: string): void {
     process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** The emulator's limit: PingOne's 100 requests/s unless --emulator-rps raises it (burst: one second's worth). */
+function emulatorRate(args: Args): { requestsPerSecond: number; burst: number } {
+    return args.emulatorRps === EMULATOR_RATE_PER_SECOND
+        ? { requestsPerSecond: EMULATOR_RATE_PER_SECOND, burst: EMULATOR_BURST }
+        : { requestsPerSecond: args.emulatorRps, burst: args.emulatorRps };
 }
 
 /** What the CLI gets for each state-write mode. */
@@ -260,7 +321,7 @@ async function withFleetStack(
     body: (fleet: FleetStack, tenant: BenchTenant, files: BenchFiles) => Promise<void>,
     empty = false,
 ): Promise<void> {
-    const tenant = await startTenant(n);
+    const tenant = await startTenant(n, emulatorRate(args));
     const files = writeBenchFiles(name, tenant.userIds);
     try {
         const fleet = await openFleetStack(
@@ -420,6 +481,76 @@ async function faultRun(args: Args, n: number, mode: CheckpointMode): Promise<vo
             progress(`  faults ${JSON.stringify(row.injected)}, audit ${JSON.stringify(row.audit)}`);
         }
     });
+}
+
+/**
+ * N tokens as K stacks: examples/sharded-rollout/measure.js (the roll-out through the Automation API, K
+ * stacks at once on one budget, each with its own CLI and provider host; its own emulator at the same rate),
+ * then its no-op re-run. A child process, so its memory figures are its own.
+ */
+async function shardedRun(args: Args, n: number, k: number): Promise<void> {
+    const out = path.join(logDir, `sharded-n${n}-k${k}.jsonl`);
+    const argv = [
+        path.join(repoRoot, "dist", "examples", "sharded-rollout", "measure.js"),
+        ...["--n", String(n), "--shards", String(k), "--budget", String(args.rps), "--burst", String(args.burst)],
+        ...["--emulator-rps", String(args.emulatorRps), "--parallel", String(args.parallel), "--out", out],
+    ];
+    progress(`sharded N=${n} K=${k} (budget ${args.rps} req/s): ${argv.slice(1).join(" ")}`);
+    const child = spawn(process.execPath, argv, { stdio: ["ignore", "inherit", "inherit"] });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    if (!fs.existsSync(out)) {
+        progress(`  sharded run wrote no results (exit ${code})`);
+        return;
+    }
+    const line = JSON.parse(fs.readFileSync(out, "utf8").trim().split("\n").pop()!) as { runs: ShardedRun["runs"] };
+    shardedRuns.push({ k, n, budget: args.rps, runs: line.runs });
+}
+
+function shardedTable(): string {
+    const lines: string[][] = [];
+    for (const r of shardedRuns)
+        for (const run of r.runs) {
+            const floor = (2 * r.n) / r.budget;
+            const p = (kind: string) => run.processes[kind];
+            const stateMb = Object.values(run.stateBytes).map((b) => b / 2 ** 20);
+            lines.push([
+                String(r.k),
+                run.label,
+                r.n.toLocaleString("en-US"),
+                String(r.budget),
+                run.wallSeconds.toFixed(1),
+                run.label.includes("no-op") ? "-" : `${(run.wallSeconds / floor).toFixed(2)}×`,
+                String(run.calls),
+                run.callsPerToken.toFixed(3),
+                `${run.rateLimited} / ${run.errors}`,
+                `${run.active.toLocaleString("en-US")} / ${r.n.toLocaleString("en-US")}`,
+                `${run.duplicateSerials} / ${run.missingSerials}`,
+                `${p("orchestrator")?.maxPeakMb ?? "-"} / ${p("cli")?.maxPeakMb ?? "-"} / ${p("provider host")?.maxPeakMb ?? "-"} (sum ${p("provider host")?.sumPeakMb ?? "-"})`,
+                `${p("orchestrator")?.cpuSeconds ?? "-"} / ${p("cli")?.cpuSeconds ?? "-"} / ${p("provider host")?.cpuSeconds ?? "-"} / ${run.emulatorCpuSeconds}`,
+                stateMb.length ? `${Math.min(...stateMb).toFixed(1)}–${Math.max(...stateMb).toFixed(1)}` : "-",
+                String(run.exitCode),
+            ]);
+        }
+    return markdownTable(
+        [
+            "K stacks",
+            "run",
+            "N",
+            "budget req/s",
+            "wall s",
+            "× floor (2N ÷ budget)",
+            "calls",
+            "calls/token",
+            "429s / other errors",
+            "ACTIVE / N",
+            "dup / missing serials",
+            "peak RSS MB: orchestrator (K programs) / CLI (max) / provider host (max, sum)",
+            "CPU s: orchestrator / CLIs / provider hosts / emulator",
+            "state MB per stack",
+            "exit",
+        ],
+        lines,
+    );
 }
 
 async function naiveRun(n: number): Promise<void> {
@@ -627,7 +758,11 @@ function report(args: Args, cliVersion: string, startedAt: Date, complete: boole
                 .join("/")} at the end · node ${process.version} · pulumi ${cliVersion}`,
     );
     add(
-        `Emulator (fresh per run, 127.0.0.1): latency ${EMULATOR_LATENCY_MS} ms, rate limit ${EMULATOR_RATE_PER_SECOND} req/s over all requests (token endpoint included), burst ${EMULATOR_BURST}. ` +
+        `Emulator (fresh per run, 127.0.0.1): latency ${EMULATOR_LATENCY_MS} ms, rate limit ${emulatorRate(args).requestsPerSecond} req/s over all requests (token endpoint included), burst ${emulatorRate(args).burst}` +
+            (args.emulatorRps !== EMULATOR_RATE_PER_SECOND
+                ? ` (**RAISED** from PingOne's ${EMULATOR_RATE_PER_SECOND} req/s for this run, with the client's pacing, so a large N fits the time; the floor 2N ÷ pacing is what each run is compared with)`
+                : "") +
+            ". " +
             `Fleet: \`new OathTokenFleet(...)\` (${args.batches ?? "default 16"} \`OathTokenBatch\` resources) from a generated plain-value PSKC (HOTP, 20-byte secrets) and a \`serialNumber,userId\` CSV, one user per token; real \`pulumi up --parallel ${args.parallel}\` via the Automation API, fresh file backend per fleet. ` +
             `**Client pacing**: the bench gives the provider host PINGONE_REQUESTS_PER_SECOND=${args.rps}, PINGONE_REQUEST_BURST=${args.burst}, as the BEFORE runs did (the provider's own default is 90/10).`,
     );
@@ -686,6 +821,14 @@ function report(args: Args, cliVersion: string, startedAt: Date, complete: boole
             add(faultTable(faults));
         }
     }
+    if (shardedRuns.length) {
+        add(
+            "## N as K stacks (examples/sharded-rollout, one budget)",
+            "`examples/sharded-rollout/measure.js` per K: the K stacks run at once through the Automation API, each provider host paced at budget ÷ K, against one emulator (its own, same latency and rate as above); then the same command again (no-op re-run). " +
+                "Peak RSS and CPU per process kind from /proc every 250 ms; the orchestrator runs the K inline programs.",
+            shardedTable(),
+        );
+    }
     const largest = [...main].filter((r) => r.kind === "fleet" && r.state).sort((a, b) => b.n - a.n)[0];
     if (largest?.state) {
         add(
@@ -742,6 +885,7 @@ async function main(): Promise<void> {
     if (args.sizes.length) for (const mode of args.modes) await emptyRun(args, mode);
     for (const n of [...args.sizes].sort((a, b) => a - b)) for (const mode of args.modes) await fleetRun(args, n, mode);
     if (args.faultN !== undefined) await faultRun(args, args.faultN, args.modes[0]!);
+    for (const k of args.shards) for (const n of args.sizes) await shardedRun(args, n, k);
     for (const n of [...args.naiveSizes].sort((a, b) => a - b)) await naiveRun(n);
 
     finished = true;

@@ -115,7 +115,8 @@ export function fingerprintedSeeds(
     if (hit) return hit.seeds;
     const result = loadSeedFile(file, {
         ...options,
-        ...(shard ? { serialFilter: (serial: string) => inShard(serial, shard) } : {}),
+        // One shard of one is the whole file: nothing to cut.
+        ...(shard && shard.count > 1 ? { serialFilter: (serial: string) => inShard(serial, shard) } : {}),
     });
     const seeds = withFingerprints(result);
     for (const [old, entry] of cache) if (entry.file === file && entry.shard === shardKey) cache.delete(old);
