@@ -20,13 +20,15 @@ export interface BenchTenant {
     connection: { apiUrl: string; authUrl: string; clientId: string; clientSecret: string; environmentId: string };
 }
 
-/** A fresh emulator on 127.0.0.1 with an environment, a worker client and N users. */
-export async function startTenant(users: number): Promise<BenchTenant> {
-    const emulator = await PingOneEmulator.start({
-        port: 0,
-        latencyMs: EMULATOR_LATENCY_MS,
-        rateLimit: { requestsPerSecond: EMULATOR_RATE_PER_SECOND, burst: EMULATOR_BURST },
-    });
+/** A fresh emulator on 127.0.0.1 with an environment, a worker client and N users; PingOne's rate unless raised. */
+export async function startTenant(
+    users: number,
+    rate: { requestsPerSecond: number; burst: number } = {
+        requestsPerSecond: EMULATOR_RATE_PER_SECOND,
+        burst: EMULATOR_BURST,
+    },
+): Promise<BenchTenant> {
+    const emulator = await PingOneEmulator.start({ port: 0, latencyMs: EMULATOR_LATENCY_MS, rateLimit: rate });
     const env = emulator.addEnvironment({ maxAllowedDevices: 5 });
     const client = emulator.addClient(env.id);
     const userIds: string[] = [];

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { setMaxListeners } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -19,6 +19,7 @@ import {
     startTenant,
 } from "./benchEmulator";
 import { BEFORE_COMMIT, BEFORE_STATE_N1000 } from "./before";
+import { EMULATOR_CPU_KINDS, type EmulatorCpuRow, measureEmulatorCpu } from "./emulatorCpu";
 import { type FleetStack, type UpMeasurement, measureState, measureUp, openFleetStack } from "./fleetRun";
 import { runNaive } from "./naiveScript";
 import {
@@ -60,6 +61,15 @@ import { type BenchFiles, removeBenchFiles, writeBenchFiles } from "./seedFiles"
  *   --env KEY=VALUE      extra environment for the CLI (repeatable)
  *   --keep-state         keep the bench backends under .pulumi-state/bench-*
  *   --timeout-min M      the whole bench stops itself after M minutes (default 60)
+ *   --emulator-rps R     the emulator's rate limit (default 100, PingOne's; burst = R): raise it with --rps
+ *                        to measure large N on this machine in less time (the report says so)
+ *   --size N             the opt-in large run (e.g. 100000): --sizes N, per-step checkpoints, the fault run at
+ *                        N, no naive script, and --shards 4 (override any of them after --size)
+ *   --shards 4,10        also roll N out as K stacks (examples/sharded-rollout/measure.js, its own emulator at
+ *                        the same rate; the budget = --rps split between the stacks), after the fleet runs
+ *   --emulator-cpu 1000,10000,100000   the emulator's CPU per request while it holds N tokens (default these
+ *                        three; "none" to skip). `--sizes none` skips the fleet runs (with --fault-n none and
+ *                        --no-naive: the emulator scenario alone, about a minute)
  */
 
 /**
@@ -94,6 +104,9 @@ interface Args {
     keepState: boolean;
     timeoutMin: number;
     quick: boolean;
+    emulatorCpuSizes: number[];
+    emulatorRps: number;
+    shards: number[];
     /** Which state-write modes to measure the fleet in, side by side. */
     modes: CheckpointMode[];
     /** Extra environment for the CLI and provider host (`--env KEY=VALUE`, repeatable). */
@@ -115,6 +128,10 @@ const benchOptions: ParseArgsOptionsConfig = {
     checkpoints: { type: "string" },
     env: { type: "string" },
     "timeout-min": { type: "string" },
+    "emulator-cpu": { type: "string" },
+    "emulator-rps": { type: "string" },
+    size: { type: "string" },
+    shards: { type: "string" },
 };
 
 function parseBenchArgs(argv: string[]): Args {
@@ -130,6 +147,9 @@ function parseBenchArgs(argv: string[]): Args {
         keepState: false,
         timeoutMin: 60,
         quick: false,
+        emulatorCpuSizes: [1000, 10_000, 100_000],
+        emulatorRps: EMULATOR_RATE_PER_SECOND,
+        shards: [],
         modes: ["per-step", "skip"],
         extraEnv: {},
     };
@@ -169,6 +189,25 @@ function parseBenchArgs(argv: string[]): Args {
                 break;
             case "sizes":
                 args.sizes = list(v, "--sizes");
+                break;
+            case "emulator-rps":
+                args.emulatorRps = num(v, "--emulator-rps");
+                break;
+            case "size": {
+                const n = list(v, "--size")[0]!;
+                args.sizes = [n];
+                args.modes = ["per-step"];
+                args.faultN = n;
+                naiveSizes = [];
+                args.shards = [4];
+                args.timeoutMin = Math.max(args.timeoutMin, 150);
+                break;
+            }
+            case "shards":
+                args.shards = v === "none" ? [] : list(v, "--shards");
+                break;
+            case "emulator-cpu":
+                args.emulatorCpuSizes = list(v, "--emulator-cpu");
                 break;
             case "naive-sizes":
                 naiveSizes = list(v, "--naive-sizes");
@@ -217,20 +256,55 @@ function parseBenchArgs(argv: string[]): Args {
     }
     if (args.quick) {
         args.sizes = [100];
+        args.emulatorCpuSizes = [1000];
         args.faultN = args.faultN === undefined ? undefined : 100;
         args.timeoutMin = Math.min(args.timeoutMin, 10);
     }
-    if (!args.sizes.length) throw new Error("--sizes needs at least one size");
+    if (!args.sizes.length && !args.emulatorCpuSizes.length)
+        throw new Error("--sizes none needs --emulator-cpu sizes: there would be nothing to measure");
     args.naiveSizes = naiveSizes ?? args.sizes.filter((n) => n <= 1000);
     return args;
 }
 
 const rows: RunRow[] = [];
+/** One line of examples/sharded-rollout/measure.js per K: its first run and its no-op re-run. */
+interface ShardedRun {
+    k: number;
+    n: number;
+    budget: number;
+    runs: {
+        label: string;
+        wallSeconds: number;
+        exitCode: number;
+        calls: number;
+        callsPerToken: number;
+        rateLimited: number;
+        errors: number;
+        active: number;
+        devices: number;
+        duplicateSerials: number;
+        missingSerials: number;
+        machineBusyPercent: number;
+        emulatorCpuSeconds: number;
+        processes: Record<string, { count: number; maxPeakMb: number; sumPeakMb: number; cpuSeconds: number }>;
+        stateBytes: Record<string, number>;
+        report?: { stacks?: { name: string; seconds?: number; tokens?: number }[] };
+    }[];
+}
+const shardedRuns: ShardedRun[] = [];
+const emulatorCpuRows: EmulatorCpuRow[] = [];
 let currentStack: Stack | undefined;
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "pingone-bench-logs-"));
 
 function progress(message: string): void {
     process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** The emulator's limit: PingOne's 100 requests/s unless --emulator-rps raises it (burst: one second's worth). */
+function emulatorRate(args: Args): { requestsPerSecond: number; burst: number } {
+    return args.emulatorRps === EMULATOR_RATE_PER_SECOND
+        ? { requestsPerSecond: EMULATOR_RATE_PER_SECOND, burst: EMULATOR_BURST }
+        : { requestsPerSecond: args.emulatorRps, burst: args.emulatorRps };
 }
 
 /** What the CLI gets for each state-write mode. */
@@ -247,7 +321,7 @@ async function withFleetStack(
     body: (fleet: FleetStack, tenant: BenchTenant, files: BenchFiles) => Promise<void>,
     empty = false,
 ): Promise<void> {
-    const tenant = await startTenant(n);
+    const tenant = await startTenant(n, emulatorRate(args));
     const files = writeBenchFiles(name, tenant.userIds);
     try {
         const fleet = await openFleetStack(
@@ -409,6 +483,76 @@ async function faultRun(args: Args, n: number, mode: CheckpointMode): Promise<vo
     });
 }
 
+/**
+ * N tokens as K stacks: examples/sharded-rollout/measure.js (the roll-out through the Automation API, K
+ * stacks at once on one budget, each with its own CLI and provider host; its own emulator at the same rate),
+ * then its no-op re-run. A child process, so its memory figures are its own.
+ */
+async function shardedRun(args: Args, n: number, k: number): Promise<void> {
+    const out = path.join(logDir, `sharded-n${n}-k${k}.jsonl`);
+    const argv = [
+        path.join(repoRoot, "dist", "examples", "sharded-rollout", "measure.js"),
+        ...["--n", String(n), "--shards", String(k), "--budget", String(args.rps), "--burst", String(args.burst)],
+        ...["--emulator-rps", String(args.emulatorRps), "--parallel", String(args.parallel), "--out", out],
+    ];
+    progress(`sharded N=${n} K=${k} (budget ${args.rps} req/s): ${argv.slice(1).join(" ")}`);
+    const child = spawn(process.execPath, argv, { stdio: ["ignore", "inherit", "inherit"] });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    if (!fs.existsSync(out)) {
+        progress(`  sharded run wrote no results (exit ${code})`);
+        return;
+    }
+    const line = JSON.parse(fs.readFileSync(out, "utf8").trim().split("\n").pop()!) as { runs: ShardedRun["runs"] };
+    shardedRuns.push({ k, n, budget: args.rps, runs: line.runs });
+}
+
+function shardedTable(): string {
+    const lines: string[][] = [];
+    for (const r of shardedRuns)
+        for (const run of r.runs) {
+            const floor = (2 * r.n) / r.budget;
+            const p = (kind: string) => run.processes[kind];
+            const stateMb = Object.values(run.stateBytes).map((b) => b / 2 ** 20);
+            lines.push([
+                String(r.k),
+                run.label,
+                r.n.toLocaleString("en-US"),
+                String(r.budget),
+                run.wallSeconds.toFixed(1),
+                run.label.includes("no-op") ? "-" : `${(run.wallSeconds / floor).toFixed(2)}×`,
+                String(run.calls),
+                run.callsPerToken.toFixed(3),
+                `${run.rateLimited} / ${run.errors}`,
+                `${run.active.toLocaleString("en-US")} / ${r.n.toLocaleString("en-US")}`,
+                `${run.duplicateSerials} / ${run.missingSerials}`,
+                `${p("orchestrator")?.maxPeakMb ?? "-"} / ${p("cli")?.maxPeakMb ?? "-"} / ${p("provider host")?.maxPeakMb ?? "-"} (sum ${p("provider host")?.sumPeakMb ?? "-"})`,
+                `${p("orchestrator")?.cpuSeconds ?? "-"} / ${p("cli")?.cpuSeconds ?? "-"} / ${p("provider host")?.cpuSeconds ?? "-"} / ${run.emulatorCpuSeconds}`,
+                stateMb.length ? `${Math.min(...stateMb).toFixed(1)}–${Math.max(...stateMb).toFixed(1)}` : "-",
+                String(run.exitCode),
+            ]);
+        }
+    return markdownTable(
+        [
+            "K stacks",
+            "run",
+            "N",
+            "budget req/s",
+            "wall s",
+            "× floor (2N ÷ budget)",
+            "calls",
+            "calls/token",
+            "429s / other errors",
+            "ACTIVE / N",
+            "dup / missing serials",
+            "peak RSS MB: orchestrator (K programs) / CLI (max) / provider host (max, sum)",
+            "CPU s: orchestrator / CLIs / provider hosts / emulator",
+            "state MB per stack",
+            "exit",
+        ],
+        lines,
+    );
+}
+
 async function naiveRun(n: number): Promise<void> {
     const tenant: BenchTenant = await startTenant(n);
     const files = writeBenchFiles(`naive-n${n}`, tenant.userIds);
@@ -562,6 +706,34 @@ function goalsTable(): string {
     return markdownTable(["goal (issue 10)", "target", `before (${BEFORE_COMMIT}, quoted)`, "now", "met?"], lines);
 }
 
+function emulatorCpuTable(cpuRows: EmulatorCpuRow[]): string {
+    const us = (v: number) => Math.round(v).toLocaleString("en-US");
+    const first = cpuRows[0]!;
+    return markdownTable(
+        [
+            "tokens held",
+            "requests",
+            "CPU µs/request (all)",
+            `÷ N=${first.held.toLocaleString("en-US")}`,
+            ...EMULATOR_CPU_KINDS,
+        ],
+        cpuRows.map((r) => [
+            r.held.toLocaleString("en-US"),
+            String(r.requests),
+            us(r.cpuUsPerRequest),
+            (r.cpuUsPerRequest / first.cpuUsPerRequest).toFixed(2),
+            ...EMULATOR_CPU_KINDS.map((k) => us(r.byKind[k] ?? 0)),
+        ]),
+    );
+}
+
+async function emulatorCpuRun(n: number): Promise<void> {
+    progress(`emulator CPU per request at ${n} tokens held…`);
+    const row = await measureEmulatorCpu(n);
+    emulatorCpuRows.push(row);
+    progress(`  ${row.cpuUsPerRequest.toFixed(0)} µs/request over ${row.requests} requests, ${s(row.wallMs)} s`);
+}
+
 function report(args: Args, cliVersion: string, startedAt: Date, complete: boolean): string {
     const order = (r: RunRow) => ["empty", "fleet", "no-op", "fault-up", "fault-rerun", "naive"].indexOf(r.kind);
     const byN = (a: RunRow, b: RunRow) =>
@@ -586,7 +758,11 @@ function report(args: Args, cliVersion: string, startedAt: Date, complete: boole
                 .join("/")} at the end · node ${process.version} · pulumi ${cliVersion}`,
     );
     add(
-        `Emulator (fresh per run, 127.0.0.1): latency ${EMULATOR_LATENCY_MS} ms, rate limit ${EMULATOR_RATE_PER_SECOND} req/s over all requests (token endpoint included), burst ${EMULATOR_BURST}. ` +
+        `Emulator (fresh per run, 127.0.0.1): latency ${EMULATOR_LATENCY_MS} ms, rate limit ${emulatorRate(args).requestsPerSecond} req/s over all requests (token endpoint included), burst ${emulatorRate(args).burst}` +
+            (args.emulatorRps !== EMULATOR_RATE_PER_SECOND
+                ? ` (**RAISED** from PingOne's ${EMULATOR_RATE_PER_SECOND} req/s for this run, with the client's pacing, so a large N fits the time; the floor 2N ÷ pacing is what each run is compared with)`
+                : "") +
+            ". " +
             `Fleet: \`new OathTokenFleet(...)\` (${args.batches ?? "default 16"} \`OathTokenBatch\` resources) from a generated plain-value PSKC (HOTP, 20-byte secrets) and a \`serialNumber,userId\` CSV, one user per token; real \`pulumi up --parallel ${args.parallel}\` via the Automation API, fresh file backend per fleet. ` +
             `**Client pacing**: the bench gives the provider host PINGONE_REQUESTS_PER_SECOND=${args.rps}, PINGONE_REQUEST_BURST=${args.burst}, as the BEFORE runs did (the provider's own default is 90/10).`,
     );
@@ -597,39 +773,61 @@ function report(args: Args, cliVersion: string, startedAt: Date, complete: boole
             "`pulumi up` process s = the CLI process alone, spawn to exit. Writes = POST/PUT/DELETE below /v1, reads = GET; token requests are counted apart; " +
             '"calls (all)" is every request the emulator saw (token endpoint and 429s included), which is what the limit counts.',
     );
-    add("## Goals");
-    add(goalsTable());
-    add("## Runs, before and after");
-    add(runsTable([...main, ...naive]));
-    add(
-        "The naive sequential script is the user's alternative: one token request, then per token POST oathTokens, POST devices, GET the device, POST activate, one call after another, no pacing and no retries. " +
-            "It is not run at N=10,000 (4 calls × 52 ms × 10,000 ≈ 35 min; it scales linearly: BEFORE 100 → 1,000 was 1.01× per token).",
-    );
-    add("## Calls per token");
-    add(callsTable([...main, ...faults, ...naive]));
-    add("## State and peak memory");
-    add(stateMemoryTable([...empty, ...main, ...faults]));
-    add(
-        "Peak RSS: each process's VmHWM (the kernel's high-water mark), read from /proc every 250 ms for every descendant of the bench: the `pulumi up` CLI, and the provider host (node running `@pulumi/pulumi/cmd/dynamic-provider`). " +
-            "The inline program runs inside the bench process, next to the emulator; its RSS (sampled) is the last column.",
-    );
-    const growth = growthTable(rows);
-    if (growth) add("## Growth 100 → 1,000 → 10,000", growth);
-    add("## Where the time goes");
-    add(timeTable([...empty, ...main, ...faults]));
-    add(
-        "One clock (this process): the CLI spawned → the inline program starts (in this process) → `new OathTokenFleet` returns (the seed file and CSV read, fingerprints computed) → " +
-            "the first API call (the engine registers the batches; the provider host starts, reads the seed file and checks each batch: its token request is the first call) → the last call → the CLI exits (last outputs, checkpoint, shutdown) → `stack.up()` returns. " +
-            "The empty program's row is what `pulumi up` costs with nothing to do.",
-    );
-    if (faults.length) {
+    if (main.length || faults.length) {
+        add("## Goals");
+        add(goalsTable());
+    }
+    if (emulatorCpuRows.length) {
+        add("## Emulator CPU per request, by tokens held");
         add(
-            `## Faults (N=${faults[0]!.n}, ${modeLabel(faults[0]!.checkpoints)})`,
-            `Emulator random faults, seed ${args.faultSeed}: ${FAULT_WRITE_RATE * 100} % of writes (POST/PUT/DELETE below /v1) answered 503 without acting, or their connection cut before or after PingOne acts (one kind each, uniformly); ` +
-                `and a 429 storm of ${FAULT_STORMS.durationMs / 1000} s every ${FAULT_STORMS.everyMs / 1000} s (every request answered 429 with Retry-After = the rest of the storm), the first ${FAULT_STORMS.firstAtMs / 1000} s after the first \`pulumi up\` is started. Faults stay on for the re-run. ` +
-                "Accepted activation = an activate call PingOne answered 200 (including those whose answer was then cut). The audit columns count everything so far (both runs).",
+            "The emulator alone (no latency, no rate limit), holding N tokens each paired to its own user (ACTIVE): 200 rounds of 8 requests sent one at a time over HTTP " +
+                "(look up a user by name and a token by serial, pair and activate a spare token, list the user's devices, read the token, a 10-token create job, revoke another user's paired token). " +
+                "CPU = this process's user + system CPU around each request (client and server share it; the client's part does not depend on N). Flat across N is the goal.",
         );
-        add(faultTable(faults));
+        add(emulatorCpuTable(emulatorCpuRows));
+    }
+    // The emulator scenario alone (`--sizes none`) has no fleet runs to tabulate.
+    if (main.length || naive.length || faults.length) {
+        add("## Runs, before and after");
+        add(runsTable([...main, ...naive]));
+        add(
+            "The naive sequential script is the user's alternative: one token request, then per token POST oathTokens, POST devices, GET the device, POST activate, one call after another, no pacing and no retries. " +
+                "It is not run at N=10,000 (4 calls × 52 ms × 10,000 ≈ 35 min; it scales linearly: BEFORE 100 → 1,000 was 1.01× per token).",
+        );
+        add("## Calls per token");
+        add(callsTable([...main, ...faults, ...naive]));
+        add("## State and peak memory");
+        add(stateMemoryTable([...empty, ...main, ...faults]));
+        add(
+            "Peak RSS: each process's VmHWM (the kernel's high-water mark), read from /proc every 250 ms for every descendant of the bench: the `pulumi up` CLI, and the provider host (node running `@pulumi/pulumi/cmd/dynamic-provider`). " +
+                "The inline program runs inside the bench process, next to the emulator; its RSS (sampled) is the last column.",
+        );
+        const growth = growthTable(rows);
+        if (growth) add("## Growth 100 → 1,000 → 10,000", growth);
+        add("## Where the time goes");
+        add(timeTable([...empty, ...main, ...faults]));
+        add(
+            "One clock (this process): the CLI spawned → the inline program starts (in this process) → `new OathTokenFleet` returns (the seed file and CSV read, fingerprints computed) → " +
+                "the first API call (the engine registers the batches; the provider host starts, reads the seed file and checks each batch: its token request is the first call) → the last call → the CLI exits (last outputs, checkpoint, shutdown) → `stack.up()` returns. " +
+                "The empty program's row is what `pulumi up` costs with nothing to do.",
+        );
+        if (faults.length) {
+            add(
+                `## Faults (N=${faults[0]!.n}, ${modeLabel(faults[0]!.checkpoints)})`,
+                `Emulator random faults, seed ${args.faultSeed}: ${FAULT_WRITE_RATE * 100} % of writes (POST/PUT/DELETE below /v1) answered 503 without acting, or their connection cut before or after PingOne acts (one kind each, uniformly); ` +
+                    `and a 429 storm of ${FAULT_STORMS.durationMs / 1000} s every ${FAULT_STORMS.everyMs / 1000} s (every request answered 429 with Retry-After = the rest of the storm), the first ${FAULT_STORMS.firstAtMs / 1000} s after the first \`pulumi up\` is started. Faults stay on for the re-run. ` +
+                    "Accepted activation = an activate call PingOne answered 200 (including those whose answer was then cut). The audit columns count everything so far (both runs).",
+            );
+            add(faultTable(faults));
+        }
+    }
+    if (shardedRuns.length) {
+        add(
+            "## N as K stacks (examples/sharded-rollout, one budget)",
+            "`examples/sharded-rollout/measure.js` per K: the K stacks run at once through the Automation API, each provider host paced at budget ÷ K, against one emulator (its own, same latency and rate as above); then the same command again (no-op re-run). " +
+                "Peak RSS and CPU per process kind from /proc every 250 ms; the orchestrator runs the K inline programs.",
+            shardedTable(),
+        );
     }
     const largest = [...main].filter((r) => r.kind === "fleet" && r.state).sort((a, b) => b.n - a.n)[0];
     if (largest?.state) {
@@ -659,8 +857,11 @@ async function main(): Promise<void> {
     // single signal; at 100 requests in flight Node would warn about a leak that is not one.
     setMaxListeners(5000);
     const args = parseBenchArgs(process.argv.slice(2));
-    // A try-out never replaces the committed results.
-    const resultsFile = args.quick ? path.join(logDir, "results.quick.md") : path.join(repoRoot, "bench", "results.md");
+    // A try-out, or the emulator scenario alone, never replaces the committed results.
+    const resultsFile =
+        args.quick || !args.sizes.length
+            ? path.join(logDir, "results.quick.md")
+            : path.join(repoRoot, "bench", "results.md");
     const startedAt = new Date();
     const cli = await pulumiCli();
     const cliVersion = pulumiVersion(cli.command);
@@ -680,9 +881,11 @@ async function main(): Promise<void> {
     progress(
         `sizes ${args.sizes.join(",")}, modes ${args.modes.join(",")}, faults at ${args.faultN ?? "none"}, naive ${args.naiveSizes.join(",") || "none"}, parallel ${args.parallel}, pacing ${args.rps}/${args.burst}; pulumi logs in ${logDir}`,
     );
-    for (const mode of args.modes) await emptyRun(args, mode);
+    for (const n of [...args.emulatorCpuSizes].sort((a, b) => a - b)) await emulatorCpuRun(n);
+    if (args.sizes.length) for (const mode of args.modes) await emptyRun(args, mode);
     for (const n of [...args.sizes].sort((a, b) => a - b)) for (const mode of args.modes) await fleetRun(args, n, mode);
     if (args.faultN !== undefined) await faultRun(args, args.faultN, args.modes[0]!);
+    for (const k of args.shards) for (const n of args.sizes) await shardedRun(args, n, k);
     for (const n of [...args.naiveSizes].sort((a, b) => a - b)) await naiveRun(n);
 
     finished = true;

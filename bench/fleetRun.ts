@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import { OathTokenFleet } from "../provider";
+import { DEFAULT_MAX_FILE_BYTES } from "../provider/seeds/files";
 import { openLocalStack, pulumiCli } from "../dev/localStack";
 import { type BenchTenant } from "./benchEmulator";
 import { type PeakMemory, ProcessSampler } from "./processSampler";
@@ -65,6 +66,7 @@ export async function openFleetStack(
     options: FleetProgramOptions = {},
 ): Promise<FleetStack> {
     const programTimes: FleetStack["programTimes"] = {};
+    const seedFileBytes = options.empty ? 0 : fs.statSync(files.seedFile).size;
     const program = async () => {
         programTimes.started = Date.now();
         if (options.empty) {
@@ -77,6 +79,10 @@ export async function openFleetStack(
             assignmentsFile: files.assignmentsFile,
             connection: tenant.connection,
             ...(options.batches === undefined ? {} : { batches: options.batches }),
+            // The loader refuses files over 20 MB by default; a 100,000-token PSKC is ~50 MB.
+            ...(seedFileBytes > DEFAULT_MAX_FILE_BYTES
+                ? { seedFileOptions: { maxFileBytes: Math.ceil(seedFileBytes * 1.2) } }
+                : {}),
         });
         programTimes.built = Date.now();
         return {

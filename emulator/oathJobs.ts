@@ -134,7 +134,8 @@ function rowNumberOf(token: unknown): number | undefined {
 export function runCreateJob(env: EnvironmentState, tokens: unknown[]): OathJobOutcome {
     const duplicates: OathJobDuplicateJson[] = [];
     const errors: OathJobTokenErrorJson[] = [];
-    const serials = new Set([...env.tokens.values()].map((t) => t.serialNumber));
+    // The job's own serials; those the environment holds are looked up in its index, not copied here.
+    const serials = new Set<string>();
     const valid: NewOathToken[] = [];
     tokens.forEach((raw, index) => {
         const rowNumber = rowNumberOf(raw);
@@ -152,7 +153,7 @@ export function runCreateJob(env: EnvironmentState, tokens: unknown[]): OathJobO
             });
             return;
         }
-        if (serials.has(input.serialNumber)) {
+        if (serials.has(input.serialNumber) || env.tokenBySerial(input.serialNumber)) {
             duplicates.push({
                 serialNumber: input.serialNumber,
                 index,

@@ -62,14 +62,15 @@ export interface PageRequest {
 
 /**
  * PingOne's collection envelope: items under _embedded, count = all matches, size = this page.
- * With `paging` it pages the way "Paging and ordering collections" describes: `limit` items from the
+ * `render` turns the page's records into JSON. With `paging` it pages the way "Paging and ordering collections" describes: `limit` items from the
  * cursor, and a `_links.next` (same query, new `cursor`) while items remain.
  */
-export function renderCollection<T>(
+export function renderCollection<R, T>(
     selfHref: string,
     key: string,
-    all: T[],
+    all: R[],
     limit: number | undefined,
+    render: (record: R) => T,
     paging?: PageRequest,
 ): {
     _links: { self: Link; next?: Link };
@@ -79,7 +80,8 @@ export function renderCollection<T>(
 } {
     const offset = paging?.offset ?? 0;
     const end = limit === undefined ? all.length : offset + limit;
-    const page = all.slice(offset, end);
+    // Only the page is rendered: a page of 100 out of 100,000 tokens costs 100 renders, not 100,000.
+    const page = all.slice(offset, end).map(render);
     const links: { self: Link; next?: Link } = { self: { href: selfHref } };
     if (paging && limit !== undefined && end < all.length) {
         const next = new URLSearchParams(paging.query);

@@ -306,9 +306,9 @@ export class PingOneEmulator {
 
     listDevices(envId: string, userId?: string): DeviceJson[] {
         const env = this.environment(envId);
-        return [...env.devices.values()]
-            .filter((d) => userId === undefined || d.userId === userId)
-            .map((d) => renderDevice(this.apiUrl, env, d));
+        return (userId === undefined ? [...env.devices.values()] : env.devicesOfUser(userId)).map((d) =>
+            renderDevice(this.apiUrl, env, d),
+        );
     }
 
     getToken(envId: string, idOrSerial: string): OathTokenJson | undefined {

@@ -86,11 +86,30 @@ export interface EnvironmentSnapshot {
     oathJobs?: OathJobRecord[];
 }
 
+/**
+ * One environment. Every look-up a request makes is a map access (by id, by lower-cased username, by serial,
+ * a user's devices, a token's devices), so a request costs the same whether the environment holds 1,000 or
+ * 100,000 tokens. The records live in private maps with their indexes beside them, changed only by the
+ * methods below, so no caller can change one without the others; outside this class they are read-only.
+ */
 export class EnvironmentState {
     readonly clients = new Map<string, string>(); // clientId -> clientSecret
-    readonly users = new Map<string, UserRecord>();
-    readonly tokens = new Map<string, OathTokenRecord>();
-    readonly devices = new Map<string, DeviceRecord>();
+    readonly #users = new Map<string, UserRecord>();
+    readonly #tokens = new Map<string, OathTokenRecord>();
+    readonly #devices = new Map<string, DeviceRecord>();
+    /** Lower-cased username -> user (usernames are unique case-insensitively, as addUser checks). */
+    readonly #userByName = new Map<string, UserRecord>();
+    readonly #tokenBySerial = new Map<string, OathTokenRecord>();
+    /** userId -> that user's devices, in creation order (the order of the devices map, as lists show them). */
+    readonly #devicesByUser = new Map<string, Map<string, DeviceRecord>>();
+    /** tokenId -> the devices it is paired to (at most one: createDevice refuses a second). */
+    readonly #devicesByToken = new Map<string, Map<string, DeviceRecord>>();
+    /**
+     * Set when a restored state file (written by hand: addUser and addToken refuse them) held a username or a
+     * serial twice. Only then does a delete look for the next record of that key, as a scan in insertion
+     * order would have found it.
+     */
+    #duplicateKeys = false;
     readonly oathJobs = new Map<string, OathJobRecord>();
     createdAt = timestamp();
 
@@ -101,49 +120,74 @@ export class EnvironmentState {
         public oathTokenLimit: number = DEFAULT_OATH_TOKEN_LIMIT,
     ) {}
 
+    get users(): ReadonlyMap<string, UserRecord> {
+        return this.#users;
+    }
+
+    get tokens(): ReadonlyMap<string, OathTokenRecord> {
+        return this.#tokens;
+    }
+
+    get devices(): ReadonlyMap<string, DeviceRecord> {
+        return this.#devices;
+    }
+
     // ---- users ----
 
     user(userId: string): UserRecord {
-        const user = this.users.get(userId);
+        const user = this.#users.get(userId);
         if (!user) throw notFound(`user ${userId}`);
         return user;
     }
 
     /** Usernames compare case-insensitively, as SCIM does for non-case-exact attributes. */
     findUserByName(username: string): UserRecord | undefined {
-        const wanted = username.toLowerCase();
-        for (const user of this.users.values()) if (user.username.toLowerCase() === wanted) return user;
-        return undefined;
+        return this.#userByName.get(username.toLowerCase());
     }
 
     addUser(username: string, id: string = randomUUID()): UserRecord {
-        if (this.users.has(id)) throw new Error(`user id ${id} already exists in environment ${this.id}`);
+        if (this.#users.has(id)) throw new Error(`user id ${id} already exists in environment ${this.id}`);
         if (this.findUserByName(username))
             throw new Error(`username ${username} already exists in environment ${this.id}`);
         const now = timestamp();
         const user: UserRecord = { id, username, createdAt: now, updatedAt: now };
-        this.users.set(id, user);
+        this.#putUser(user);
         return user;
+    }
+
+    #putUser(user: UserRecord): void {
+        this.#users.set(user.id, user);
+        const key = user.username.toLowerCase();
+        if (this.#userByName.has(key)) this.#duplicateKeys = true;
+        else this.#userByName.set(key, user);
     }
 
     /** Deleting a user deletes their MFA devices (which unpairs their tokens); the tokens stay in the inventory. */
     deleteUser(userId: string): void {
-        this.user(userId);
-        for (const device of this.devicesOfUser(userId)) this.devices.delete(device.id);
-        this.users.delete(userId);
+        const user = this.user(userId);
+        for (const device of this.devicesOfUser(userId)) this.#removeDevice(device);
+        this.#devicesByUser.delete(userId);
+        this.#users.delete(userId);
+        const key = user.username.toLowerCase();
+        if (this.#userByName.get(key) === user) {
+            this.#userByName.delete(key);
+            const next = this.#duplicateKeys
+                ? [...this.#users.values()].find((u) => u.username.toLowerCase() === key)
+                : undefined;
+            if (next) this.#userByName.set(key, next);
+        }
     }
 
     // ---- OATH token inventory ----
 
     token(tokenId: string): OathTokenRecord {
-        const token = this.tokens.get(tokenId);
+        const token = this.#tokens.get(tokenId);
         if (!token) throw notFound(`OATH token ${tokenId}`);
         return token;
     }
 
     tokenBySerial(serialNumber: string): OathTokenRecord | undefined {
-        for (const token of this.tokens.values()) if (token.serialNumber === serialNumber) return token;
-        return undefined;
+        return this.#tokenBySerial.get(serialNumber);
     }
 
     addToken(input: NewOathToken, id: string = randomUUID()): OathTokenRecord {
@@ -156,8 +200,8 @@ export class EnvironmentState {
                 ),
             );
         }
-        if (this.tokens.size >= this.oathTokenLimit) throw this.tokenLimitExceeded();
-        if (this.tokens.has(id)) throw new Error(`OATH token id ${id} already exists in environment ${this.id}`);
+        if (this.#tokens.size >= this.oathTokenLimit) throw this.tokenLimitExceeded();
+        if (this.#tokens.has(id)) throw new Error(`OATH token id ${id} already exists in environment ${this.id}`);
         const now = timestamp();
         const base = {
             id,
@@ -172,8 +216,14 @@ export class EnvironmentState {
             input.type === "HOTP"
                 ? { ...base, type: "HOTP", counter: input.counter }
                 : { ...base, type: "TOTP", timeStep: input.timeStep, drift: 0, lastAcceptedStep: null };
-        this.tokens.set(id, token);
+        this.#putToken(token);
         return token;
+    }
+
+    #putToken(token: OathTokenRecord): void {
+        this.#tokens.set(token.id, token);
+        if (this.#tokenBySerial.has(token.serialNumber)) this.#duplicateKeys = true;
+        else this.#tokenBySerial.set(token.serialNumber, token);
     }
 
     /**
@@ -194,26 +244,58 @@ export class EnvironmentState {
 
     /** Revoking a token unpairs it: its devices go too. */
     deleteToken(tokenId: string): void {
-        this.token(tokenId);
-        for (const device of [...this.devices.values()]) if (device.tokenId === tokenId) this.devices.delete(device.id);
-        this.tokens.delete(tokenId);
+        const token = this.token(tokenId);
+        for (const device of this.devicesOfToken(tokenId)) this.#removeDevice(device);
+        this.#devicesByToken.delete(tokenId);
+        this.#tokens.delete(tokenId);
+        if (this.#tokenBySerial.get(token.serialNumber) === token) {
+            this.#tokenBySerial.delete(token.serialNumber);
+            const next = this.#duplicateKeys
+                ? [...this.#tokens.values()].find((t) => t.serialNumber === token.serialNumber)
+                : undefined;
+            if (next) this.#tokenBySerial.set(token.serialNumber, next);
+        }
     }
 
     // ---- devices ----
 
     device(userId: string, deviceId: string): DeviceRecord {
         this.user(userId);
-        const device = this.devices.get(deviceId);
+        const device = this.#devices.get(deviceId);
         if (!device || device.userId !== userId) throw notFound(`device ${deviceId}`);
         return device;
     }
 
     devicesOfUser(userId: string): DeviceRecord[] {
-        return [...this.devices.values()].filter((d) => d.userId === userId);
+        return [...(this.#devicesByUser.get(userId)?.values() ?? [])];
     }
 
     devicesOfToken(tokenId: string): DeviceRecord[] {
-        return [...this.devices.values()].filter((d) => d.tokenId === tokenId);
+        return [...(this.#devicesByToken.get(tokenId)?.values() ?? [])];
+    }
+
+    #putDevice(device: DeviceRecord): void {
+        this.#devices.set(device.id, device);
+        for (const [index, key] of [
+            [this.#devicesByUser, device.userId],
+            [this.#devicesByToken, device.tokenId],
+        ] as const) {
+            let devices = index.get(key);
+            if (!devices) index.set(key, (devices = new Map()));
+            devices.set(device.id, device);
+        }
+    }
+
+    #removeDevice(device: DeviceRecord): void {
+        this.#devices.delete(device.id);
+        for (const [index, key] of [
+            [this.#devicesByUser, device.userId],
+            [this.#devicesByToken, device.tokenId],
+        ] as const) {
+            const devices = index.get(key);
+            devices?.delete(device.id);
+            if (devices?.size === 0) index.delete(key);
+        }
     }
 
     /**
@@ -263,7 +345,7 @@ export class EnvironmentState {
                 }),
             );
         }
-        if (this.devices.has(id)) throw new Error(`device id ${id} already exists in environment ${this.id}`);
+        if (this.#devices.has(id)) throw new Error(`device id ${id} already exists in environment ${this.id}`);
         const now = timestamp();
         const device: DeviceRecord = {
             id,
@@ -275,13 +357,12 @@ export class EnvironmentState {
             createdAt: now,
             updatedAt: now,
         };
-        this.devices.set(id, device);
+        this.#putDevice(device);
         return device;
     }
 
     deleteDevice(userId: string, deviceId: string): void {
-        this.device(userId, deviceId);
-        this.devices.delete(deviceId);
+        this.#removeDevice(this.device(userId, deviceId));
     }
 
     // ---- OATH jobs ----
@@ -298,9 +379,9 @@ export class EnvironmentState {
             maxAllowedDevices: this.maxAllowedDevices,
             createdAt: this.createdAt,
             clients: [...this.clients].map(([clientId, clientSecret]) => ({ clientId, clientSecret })),
-            users: [...this.users.values()],
-            tokens: [...this.tokens.values()],
-            devices: [...this.devices.values()],
+            users: [...this.#users.values()],
+            tokens: [...this.#tokens.values()],
+            devices: [...this.#devices.values()],
             oathJobs: [...this.oathJobs.values()],
         };
     }
@@ -309,9 +390,9 @@ export class EnvironmentState {
         const env = new EnvironmentState(snapshot.id, snapshot.maxAllowedDevices, oathTokenLimit);
         env.createdAt = snapshot.createdAt;
         for (const { clientId, clientSecret } of snapshot.clients) env.clients.set(clientId, clientSecret);
-        for (const user of snapshot.users) env.users.set(user.id, { ...user });
-        for (const token of snapshot.tokens) env.tokens.set(token.id, { ...token });
-        for (const device of snapshot.devices) env.devices.set(device.id, { ...device });
+        for (const user of snapshot.users) env.#putUser({ ...user });
+        for (const token of snapshot.tokens) env.#putToken({ ...token });
+        for (const device of snapshot.devices) env.#putDevice({ ...device });
         for (const job of snapshot.oathJobs ?? []) env.oathJobs.set(job.id, structuredClone(job));
         return env;
     }

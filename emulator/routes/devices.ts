@@ -63,10 +63,12 @@ export function registerDeviceRoutes(router: Router, services: EmulatorServices)
         const devices = env
             .devicesOfUser(ctx.params.userId)
             .filter((d) => status === undefined || d.status === status)
-            .filter(() => type === undefined || type === "OATH_TOKEN")
-            .map((d) => renderDevice(services.apiUrl(), env, d));
+            .filter(() => type === undefined || type === "OATH_TOKEN");
         const self = `${services.apiUrl()}/environments/${env.id}/users/${ctx.params.userId}/devices`;
-        return { status: 200, body: renderCollection(self, "devices", devices, limit) };
+        return {
+            status: 200,
+            body: renderCollection(self, "devices", devices, limit, (d) => renderDevice(services.apiUrl(), env, d)),
+        };
     });
 
     router.add("GET", `${DEVICES}/:deviceId`, (ctx) => {

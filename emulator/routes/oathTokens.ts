@@ -53,9 +53,12 @@ export function registerOathTokenRoutes(router: Router, services: EmulatorServic
         const limit = parseLimit(ctx.query);
         const offset = parseCursor(ctx.query);
         const serial = filter.get("serialNumber");
-        const tokens = [...env.tokens.values()]
-            .filter((t) => serial === undefined || t.serialNumber === serial)
-            .map((t) => renderToken(services.apiUrl(), env, t));
+        let tokens: OathTokenRecord[];
+        if (serial === undefined) tokens = [...env.tokens.values()];
+        else {
+            const match = env.tokenBySerial(serial);
+            tokens = match ? [match] : [];
+        }
         // Without `limit` every match comes in one page (PingOne's own maximum page size here is not documented).
         return {
             status: 200,
@@ -64,6 +67,7 @@ export function registerOathTokenRoutes(router: Router, services: EmulatorServic
                 "oathTokens",
                 tokens,
                 limit,
+                (t) => renderToken(services.apiUrl(), env, t),
                 { offset, query: ctx.query },
             ),
         };

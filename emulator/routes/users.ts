@@ -9,6 +9,7 @@ import { detail, invalidData } from "../errors";
 import { parseEqFilter, parseLimit } from "../filters";
 import { renderCollection, renderUser } from "../render";
 import { jsonObjectBody, requireMediaType, type Router } from "../router";
+import type { UserRecord } from "../store";
 import type { EmulatorServices } from "./services";
 
 const USERS = "/v1/environments/:envId/users";
@@ -38,15 +39,25 @@ export function registerUserRoutes(router: Router, services: EmulatorServices): 
         const env = services.store.environment(ctx.params.envId);
         const filter = parseEqFilter(ctx.query.get("filter"), ["username", "id"]);
         const limit = parseLimit(ctx.query);
-        const username = filter.get("username")?.toLowerCase();
+        const username = filter.get("username");
         const id = filter.get("id");
-        const users = [...env.users.values()]
-            .filter((u) => username === undefined || u.username.toLowerCase() === username)
-            .filter((u) => id === undefined || u.id === id)
-            .map((u) => renderUser(services.apiUrl(), env, u));
+        // Each clause is answered from an index (at most one user matches either); no filter lists everyone.
+        let users: UserRecord[];
+        if (username === undefined && id === undefined) users = [...env.users.values()];
+        else {
+            const match =
+                id === undefined
+                    ? env.findUserByName(username!)
+                    : [env.users.get(id)].find(
+                          (u) => u && (username === undefined || u.username.toLowerCase() === username.toLowerCase()),
+                      );
+            users = match ? [match] : [];
+        }
         return {
             status: 200,
-            body: renderCollection(`${services.apiUrl()}/environments/${env.id}/users`, "users", users, limit),
+            body: renderCollection(`${services.apiUrl()}/environments/${env.id}/users`, "users", users, limit, (u) =>
+                renderUser(services.apiUrl(), env, u),
+            ),
         };
     });
 

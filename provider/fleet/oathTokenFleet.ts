@@ -1,10 +1,8 @@
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { type ConnectionArgs } from "../dynamic/moduleBackedResource";
 import { projectFolder } from "../embeddedEmulator";
-import { oathTokenFingerprint } from "../model/oathToken";
 import { ResourceError } from "../errors";
 import {
     type Assignment,
@@ -13,13 +11,13 @@ import {
     SeedFileError,
     formatSeedProblem,
     loadAssignmentsFile,
-    loadSeedFile,
 } from "../seeds";
 import { OathTokenBatch } from "./oathTokenBatch";
 import { type BatchTokenInput, type BatchTokenState, type OnUnassign } from "./oathTokenBatchProvider";
 import { type SecretReference } from "../secretReference";
-import { type SeedFileReadOptions, referencePath, secretOptions } from "./seedFileReference";
+import { type SeedFileReadOptions, fingerprintedSeeds, referencePath, secretOptions } from "./seedFileReference";
 import { type ReportReference, reportFileProblem, reportPath, reportRows, updateReport } from "./rolloutReport";
+import { batchOf, inShard as serialInShard } from "./shards";
 
 /** How a fleet reads its seed file: format, defaults and limits; secrets by reference only. */
 export interface FleetSeedFileOptions extends SeedFileReadOptions {
@@ -184,7 +182,7 @@ export class OathTokenFleet extends pulumi.ComponentResource {
             : undefined;
         /** Where the report was written, once every batch has run (undefined at preview or without one). */
         this.reportPath = report ? reportPath(report) : undefined;
-        const inShard = (serial: string) => !shard || shardOf(serial, shard.count) === shard.index;
+        const inShard = (serial: string) => serialInShard(serial, shard);
         const { passphrase, preSharedKey, iv, ...readOptions } = args.seedFileOptions ?? {};
         for (const [key, ref] of Object.entries({ passphrase, preSharedKey, iv })) {
             if (ref !== undefined && (typeof ref !== "object" || !("config" in ref || "env" in ref))) {
@@ -202,19 +200,26 @@ export class OathTokenFleet extends pulumi.ComponentResource {
             ...(passphrase ? { passphrase } : {}),
             ...(preSharedKey ? { preSharedKey } : {}),
             ...(iv ? { iv } : {}),
+            // The provider host then reads (and keeps) only this shard's seeds too.
+            ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
         };
-        const seeds = loadSeedFile(file, {
-            ...readOptions,
-            ...secretOptions(seedFile, (key) => pulumi.runtime.getConfig(key)),
-        });
+        // Parsed once per process and file version: a program run again in the same process (the Automation
+        // API's inline programs) does not parse it again; a shard parses only its own KeyPackages.
+        const loaded = fingerprintedSeeds(
+            file,
+            { ...readOptions, ...secretOptions(seedFile, (key) => pulumi.runtime.getConfig(key)) },
+            shard,
+        );
+        const seeds = loaded.result;
         const assignments = args.assignmentsFile
             ? loadAssignmentsFile(args.assignmentsFile)
             : { assignments: [], problems: [] };
         const mine = (location: SeedLocation) => location.serialNumber === undefined || inShard(location.serialNumber);
         this.report([...seeds.problems, ...assignments.problems].filter((p) => mine(p.location)));
 
-        const tokensOfShard = seeds.tokens.filter((t) => inShard(t.serialNumber));
-        const bySerial = new Map(seeds.tokens.map((t) => [t.serialNumber, t]));
+        // The loader kept only the shard's tokens (an assignment of another shard is skipped before it is looked up).
+        const tokensOfShard = seeds.tokens;
+        const bySerial = loaded.bySerial;
         const assigned = new Map<string, Pick<Assignment, "userId" | "username" | "location">>();
         for (const token of tokensOfShard)
             if (token.assignedTo) assigned.set(token.serialNumber, { ...token.assignedTo, location: token.location });
@@ -246,7 +251,7 @@ export class OathTokenFleet extends pulumi.ComponentResource {
             if (retired.has(token.serialNumber)) assigned.delete(token.serialNumber); // an assignment inside the seed file
             const user = assigned.get(token.serialNumber);
             shards[batchOf(token.serialNumber, batchCount)]![token.serialNumber] = {
-                fingerprint: oathTokenFingerprint(token),
+                fingerprint: bySerial.get(token.serialNumber)!.fingerprint,
                 ...(user?.userId ? { userId: user.userId } : user?.username ? { username: user.username } : {}),
                 ...(retired.has(token.serialNumber) ? { retired: true } : {}),
             };
@@ -382,16 +387,6 @@ function loadRetiredSerials(file: string): Set<string> {
         if (serial && !serial.startsWith("#") && serial.toLowerCase() !== "serialnumber") serials.add(serial);
     }
     return serials;
-}
-
-/** The batch a serial belongs to: stable across runs and machines (SHA-256 of the serial, bytes 0–3). */
-function batchOf(serial: string, count: number): number {
-    return createHash("sha256").update(serial).digest().readUInt32BE(0) % count;
-}
-
-/** The shard a serial belongs to: bytes 4–7 of the same digest, so each shard still spreads over all batches. */
-function shardOf(serial: string, count: number): number {
-    return createHash("sha256").update(serial).digest().readUInt32BE(4) % count;
 }
 
 function summaryOf(

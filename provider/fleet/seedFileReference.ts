@@ -1,12 +1,17 @@
+import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import * as path from "node:path";
 import { projectFolder } from "../embeddedEmulator";
 import { oathTokenFingerprint } from "../model/oathToken";
 import { type SecretReference, describeSecretReference, howToSet, resolveSecretReference } from "../secretReference";
 import { type SeedFileOptions, type SeedLoadResult, type TokenSeed, SeedFileError, loadSeedFile } from "../seeds";
+import { type FleetShard, inShard } from "./shards";
 
 /** The seed file options a fleet passes on: everything but secrets, which go by reference. */
-export type SeedFileReadOptions = Omit<SeedFileOptions, "passphrase" | "preSharedKeyHex" | "ivHex" | "file" | "now">;
+export type SeedFileReadOptions = Omit<
+    SeedFileOptions,
+    "passphrase" | "preSharedKeyHex" | "ivHex" | "file" | "now" | "serialFilter"
+>;
 
 /**
  * A seed file as the provider host finds it: the program and the host both read the file (the program to
@@ -27,6 +32,8 @@ export interface SeedFileReference {
     preSharedKey?: SecretReference;
     /** A CBC IV, hex, for files whose encrypted values carry none. */
     iv?: SecretReference;
+    /** The fleet's shard: the host reads and keeps only these serials' seeds. */
+    shard?: FleetShard;
 }
 
 /** Reads stack config (the provider host's `configure`, or the program's own config). */
@@ -66,23 +73,63 @@ export function referencePath(file: string, project: string = projectFolder()): 
     return relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative.split(path.sep).join("/");
 }
 
-/** Loads a referenced seed file; `project` resolves a relative path (default: this process's project folder). */
-function loadReferencedSeedFile(
-    reference: SeedFileReference,
-    readConfig: ConfigReader | undefined,
-    project: string = projectFolder(),
-): SeedLoadResult {
-    const file = path.resolve(project, reference.path);
-    return loadSeedFile(file, { ...reference.options, ...secretOptions(reference, readConfig) });
-}
-
 /** A token of the file, and its fingerprint (`oathTokenFingerprint`). */
 export interface FingerprintedSeed {
     seed: TokenSeed;
     fingerprint: string;
 }
 
-const cache = new Map<string, Map<string, FingerprintedSeed>>();
+/** A seed file as loaded (only the shard's tokens and problems), and its tokens by serial with fingerprints. */
+export interface FingerprintedSeeds {
+    result: SeedLoadResult;
+    bySerial: Map<string, FingerprintedSeed>;
+}
+
+/** Loaded files by a digest of (path, size, mtime, options, shard); the options hold secrets, the digest does not. */
+const cache = new Map<string, { file: string; shard: string; seeds: FingerprintedSeeds }>();
+
+/**
+ * `file` loaded once per process and file version (size and modification time) for given options and
+ * shard: the program and the provider host each ask for the same file many times (every batch's check,
+ * every run of an inline program), and parsing a 100,000-token PSKC takes seconds. A shard loads only its
+ * own seeds. One version per file and shard is kept: an edited file replaces the older entry.
+ * @throws SeedFileError when the file cannot be read or used.
+ */
+export function fingerprintedSeeds(
+    file: string,
+    options: Omit<SeedFileOptions, "serialFilter">,
+    shard?: FleetShard,
+): FingerprintedSeeds {
+    let stat: { size: number; mtimeMs: number };
+    try {
+        stat = statSync(file);
+    } catch {
+        // Gone or unreadable: the loader's own error names the file and the way out.
+        return withFingerprints(loadSeedFile(file, options));
+    }
+    const shardKey = shard ? `${shard.index}/${shard.count}` : "";
+    const key = createHash("sha256")
+        .update(JSON.stringify([file, stat.size, stat.mtimeMs, options, shardKey]))
+        .digest("hex");
+    const hit = cache.get(key);
+    if (hit) return hit.seeds;
+    const result = loadSeedFile(file, {
+        ...options,
+        // One shard of one is the whole file: nothing to cut.
+        ...(shard && shard.count > 1 ? { serialFilter: (serial: string) => inShard(serial, shard) } : {}),
+    });
+    const seeds = withFingerprints(result);
+    for (const [old, entry] of cache) if (entry.file === file && entry.shard === shardKey) cache.delete(old);
+    cache.set(key, { file, shard: shardKey, seeds });
+    return seeds;
+}
+
+function withFingerprints(result: SeedLoadResult): FingerprintedSeeds {
+    const bySerial = new Map(
+        result.tokens.map((seed) => [seed.serialNumber, { seed, fingerprint: oathTokenFingerprint(seed) }]),
+    );
+    return { result, bySerial };
+}
 
 /**
  * The provider host's view of a referenced file, by serial: read once per process and file version (size
@@ -95,10 +142,8 @@ export function seedsBySerial(
 ): Map<string, FingerprintedSeed> {
     const project = projectFolder();
     const file = path.resolve(project, reference.path);
-    let version: string;
     try {
-        const stat = statSync(file);
-        version = `${stat.size}:${stat.mtimeMs}`;
+        statSync(file);
     } catch (error) {
         throw new SeedFileError(
             `The seed file ${file} (${reference.path} in the fleet's inputs) cannot be read: ${(error as Error).message}. ` +
@@ -107,16 +152,6 @@ export function seedsBySerial(
             error,
         );
     }
-    const key = JSON.stringify([file, version, reference]);
-    let seeds = cache.get(key);
-    if (!seeds) {
-        const loaded = loadReferencedSeedFile(reference, readConfig, project);
-        seeds = new Map(
-            loaded.tokens.map((seed) => [seed.serialNumber, { seed, fingerprint: oathTokenFingerprint(seed) }]),
-        );
-        // One version per file: an edited file replaces the older entry.
-        for (const old of cache.keys()) if (JSON.parse(old)[0] === file) cache.delete(old);
-        cache.set(key, seeds);
-    }
-    return seeds;
+    return fingerprintedSeeds(file, { ...reference.options, ...secretOptions(reference, readConfig) }, reference.shard)
+        .bySerial;
 }

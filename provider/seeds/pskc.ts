@@ -130,7 +130,8 @@ export function parsePskc(xml: string, options: PskcOptions = {}): SeedLoadResul
     const defaults = resolveDefaults(file, options.defaults);
     const now = options.now ?? new Date();
     const packages = [...children(root, "KeyPackage"), ...children(root, "Device")];
-    checkSchema(file, packages);
+    const positionOf = (index: number) => options.keyPackagePositions?.[index] ?? index + 1;
+    checkSchema(file, packages, positionOf);
 
     const encryption = readContainerEncryption(root);
     const collectorOptions: ConstructorParameters<typeof TokenCollector>[0] = {
@@ -150,7 +151,7 @@ export function parsePskc(xml: string, options: PskcOptions = {}): SeedLoadResul
     // 1. Read every key as the file states it.
     const records: KeyRecord[] = [];
     packages.forEach((pkg, index) => {
-        const location: SeedLocation = { file, keyPackage: index + 1 };
+        const location: SeedLocation = { file, keyPackage: positionOf(index) };
         const keys = [...children(pkg, "Key"), ...children(pkg, "Secret")];
         if (keys.length === 0) {
             collector.reject(location, ["the KeyPackage has no Key element"], undefined, "no-secret");
@@ -645,11 +646,11 @@ function fingerprint(record: KeyRecord, defaults: ResolvedDefaults): string {
  * Typed attributes and elements must hold what the schema says (python-pskc refuses the file
  * otherwise); a producer that writes "TWELVE" for a number cannot be trusted with the rest.
  */
-function checkSchema(file: string, packages: XmlElement[]): void {
+function checkSchema(file: string, packages: XmlElement[], positionOf: (index: number) => number): void {
     const fail = (index: number, what: string): never => {
         throw seedFileError(
             file,
-            `KeyPackage ${index + 1}: ${what}: the file does not follow the PSKC schema, so none of it is loaded; ` +
+            `KeyPackage ${positionOf(index)}: ${what}: the file does not follow the PSKC schema, so none of it is loaded; ` +
                 `ask the vendor for a corrected file`,
         );
     };

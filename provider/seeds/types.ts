@@ -99,6 +99,12 @@ export interface PskcOptions extends SeedLimits {
     /** The moment Policy StartDate/ExpiryDate are checked against (default: now). */
     now?: Date;
     defaults?: SeedDefaults;
+    /**
+     * The 1-based position in the original file of each KeyPackage of this document, when the document
+     * is a subset of the file's KeyPackages (see `SeedFileOptions.serialFilter`): locations keep naming
+     * the file's own positions.
+     */
+    keyPackagePositions?: readonly number[];
 }
 
 export type SeedCsvFormat =

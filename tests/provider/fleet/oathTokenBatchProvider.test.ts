@@ -347,4 +347,25 @@ describe("OathTokenBatch provider against the emulator", function () {
         });
         assert.match(noSecret.failures![0]!.reason, /NO_SUCH_PSKC_PASSPHRASE_VAR, which is not set/);
     });
+
+    it("a check with the same file reference and tokens as before reads no seed file (a no-op run); a change does", async () => {
+        const inputs = batch(randomTokens(3, "NOP"));
+        const { checked } = await up(inputs);
+        // Gone: a check that read it would fail. Unchanged inputs have nothing the file could change.
+        fs.rmSync(inputs.seedFile.path);
+        const again = await provider.check!(checked, inputs);
+        assert.deepEqual(again.failures, []);
+        const [first, ...rest] = Object.entries(inputs.tokens);
+        const changed = {
+            ...inputs,
+            tokens: { ...Object.fromEntries(rest), [first![0]]: { fingerprint: "A".repeat(22) } },
+        };
+        const refused = await provider.check!(checked, changed);
+        assert.match(refused.failures![0]!.reason, /tokens\.pskcxml.*cannot be read/s);
+        const moved = await provider.check!(checked, {
+            ...inputs,
+            seedFile: { path: path.join(dir, "elsewhere.pskcxml") },
+        });
+        assert.match(moved.failures![0]!.reason, /elsewhere\.pskcxml.*cannot be read/s);
+    });
 });
