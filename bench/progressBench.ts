@@ -6,9 +6,8 @@ import { parseArgs } from "node:util";
 import { PingOneEmulator } from "../emulator";
 import { type BatchTokenInput, oathTokenBatchProvider } from "../provider/fleet/oathTokenBatchProvider";
 import { progressIntervalVariable } from "../provider/fleet/progress";
-import { oathTokenFingerprint } from "../provider/model/oathToken";
 import { repoRoot } from "../dev/pulumiCli";
-import { pskcDocument, randomTokens } from "../dev/pskcFile";
+import { generatedTokenFingerprint, pskcDocument, randomTokens } from "../dev/pskcFile";
 
 /**
  * `npm run bench:progress`: what the progress lines of a long batch cost. One `OathTokenBatch` create of N
@@ -51,12 +50,7 @@ async function runOnce(n: number, intervalMs: string): Promise<Sample> {
     fs.writeFileSync(seedFile, pskcDocument(tokens));
     const rows: Record<string, BatchTokenInput> = {};
     tokens.forEach((t, i) => {
-        const fingerprint = oathTokenFingerprint({
-            secret: t.secretHex,
-            type: "HOTP",
-            otpLength: 6,
-            hashAlgorithm: "HmacSHA1",
-        });
+        const fingerprint = generatedTokenFingerprint(t);
         // By user id, as the bench's fleets do: no user look-ups in the measured run.
         rows[t.serialNumber] = { fingerprint, userId: emulator.addUser(environmentId, { username: users[i]! }).id };
     });

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { oathTokenFingerprint } from "../provider/model/oathToken";
 
 export interface GeneratedToken {
     serialNumber: string;
@@ -34,6 +35,11 @@ export function pskcDocument(tokens: GeneratedToken[], broken: string[] = []): s
 ${packages.join("\n")}
 </KeyContainer>
 `;
+}
+
+/** The fingerprint a fleet's batch inputs carry for a token of `pskcDocument` (HOTP, 6 digits, HMAC-SHA1). */
+export function generatedTokenFingerprint(token: GeneratedToken): string {
+    return oathTokenFingerprint({ secret: token.secretHex, type: "HOTP", otpLength: 6, hashAlgorithm: "HmacSHA1" });
 }
 
 export function randomTokens(count: number, prefix: string): GeneratedToken[] {

@@ -6,7 +6,7 @@ import { PingOneEmulator } from "../../emulator";
 import { OathTokenActivation, OathTokenDevice } from "../../provider";
 import { type LocalStack, openLocalStack, readBackendFiles } from "../../dev/localStack";
 import { requireCli } from "../support/cliProject";
-import { clientId, clientSecret, hotp, rfcSecretHex } from "../support/fixtures";
+import { clientId, clientSecret, emulatorStackConfig, hotp, rfcSecretHex } from "../support/fixtures";
 
 /**
  * The real Pulumi engine end to end: the CLI (built or found by scripts/ensure-pulumi.sh) runs inline
@@ -34,11 +34,8 @@ describe("end to end through the Pulumi CLI", function () {
     });
 
     const config = () => ({
-        "pingone:clientId": { value: clientId },
-        "pingone:clientSecret": { value: clientSecret, secret: true },
+        ...emulatorStackConfig(emulator),
         "pingone:environmentId": { value: environmentId },
-        "pingone:apiUrl": { value: emulator.apiUrl },
-        "pingone:authUrl": { value: emulator.authUrl },
     });
 
     async function stackFor(name: string, program: () => void | Promise<void>): Promise<LocalStack> {

@@ -7,7 +7,13 @@ import { type PingOneEmulator } from "../../emulator";
 import main from "../../program/index";
 import { openLocalStack, readBackendFiles } from "../../dev/localStack";
 import { requireCli } from "../support/cliProject";
-import { clientForConnection, clientId, clientSecret, startEmulatorWithUsers } from "../support/fixtures";
+import {
+    clientForConnection,
+    clientId,
+    clientSecret,
+    emulatorStackConfig,
+    startEmulatorWithUsers,
+} from "../support/fixtures";
 import { pskcDocument, randomTokens } from "../../dev/pskcFile";
 
 /** OathTokenBatch resources in the stack's checkpoint (the file backend's one `<stack>.json`). */
@@ -57,10 +63,7 @@ describe("the main job: a fleet from a PSKC seed file through the Pulumi CLI", f
 
     /** Stack config reaching the emulator; the client secret is stored encrypted. */
     const connectionConfig = () => ({
-        "pingone:clientId": { value: clientId },
-        "pingone:clientSecret": { value: clientSecret, secret: true },
-        "pingone:apiUrl": { value: emulator.apiUrl },
-        "pingone:authUrl": { value: emulator.authUrl },
+        ...emulatorStackConfig(emulator),
         "pingone-oath:environmentId": { value: environmentId },
     });
 

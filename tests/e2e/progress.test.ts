@@ -8,7 +8,7 @@ import { OathTokenFleet } from "../../provider";
 import { openLocalStack } from "../../dev/localStack";
 import { pskcDocument, randomTokens } from "../../dev/pskcFile";
 import { assertNoSecrets, requireCli } from "../support/cliProject";
-import { clientId, clientSecret, hotp, startEmulatorWithUsers } from "../support/fixtures";
+import { clientSecret, emulatorStackConfig, hotp, startEmulatorWithUsers } from "../support/fixtures";
 
 /**
  * A batch long enough to need progress lines, through the real CLI (Automation API): 250 tokens in one
@@ -50,10 +50,7 @@ describe("a long batch says how far it is while it works, through the Pulumi CLI
             },
             envVars: { PINGONE_REQUESTS_PER_SECOND: "50" },
             config: {
-                "pingone:clientId": { value: clientId },
-                "pingone:clientSecret": { value: clientSecret, secret: true },
-                "pingone:apiUrl": { value: emulator.apiUrl },
-                "pingone:authUrl": { value: emulator.authUrl },
+                ...emulatorStackConfig(emulator),
                 "pingone:environmentId": { value: environmentId },
             },
         });

@@ -5,7 +5,13 @@ import { type PingOneEmulator } from "../../emulator";
 import { OathToken, OathTokenActivation, OathTokenDevice } from "../../provider";
 import { openLocalStack, readBackendFiles } from "../../dev/localStack";
 import { assertNoSecrets, requireCli } from "../support/cliProject";
-import { clientId, clientSecret, rfc4226Codes, rfcSecretHex, startEmulatorWithUsers } from "../support/fixtures";
+import {
+    clientSecret,
+    emulatorStackConfig,
+    rfc4226Codes,
+    rfcSecretHex,
+    startEmulatorWithUsers,
+} from "../support/fixtures";
 
 /**
  * The single resources, with every secret given by reference (stack config), through the real CLI at its
@@ -48,10 +54,7 @@ describe("secrets by reference never reach the engine's logs, event stream or st
                 return { status: activation.status, fingerprint: token.fingerprint };
             },
             config: {
-                "pingone:clientId": { value: clientId },
-                "pingone:clientSecret": { value: clientSecret, secret: true },
-                "pingone:apiUrl": { value: emulator.apiUrl },
-                "pingone:authUrl": { value: emulator.authUrl },
+                ...emulatorStackConfig(emulator),
                 "pingone:environmentId": { value: environmentId },
                 "e2e-secret-references:fobSeed": { value: rfcSecretHex, secret: true },
                 "e2e-secret-references:fobOtp": { value: rfc4226Codes[0]!, secret: true },

@@ -43,6 +43,19 @@ export const clientId = "test-worker-app";
 export const clientSecret = "s3cr3t-worker-app-value-9f8e7d";
 
 /** HOTP code of a hex secret at a counter. */
+/**
+ * Stack config that reaches `emulator` as the suites' worker app (`clientId`, `clientSecret`, stored
+ * encrypted). The environment key is the caller's: `pingone:environmentId` or the program's own.
+ */
+export function emulatorStackConfig(emulator: Pick<PingOneEmulator, "apiUrl" | "authUrl">) {
+    return {
+        "pingone:clientId": { value: clientId },
+        "pingone:clientSecret": { value: clientSecret, secret: true },
+        "pingone:apiUrl": { value: emulator.apiUrl },
+        "pingone:authUrl": { value: emulator.authUrl },
+    };
+}
+
 export function hotp(secretHex: string, counter: number, digits = 6): string {
     return OTPAuth.HOTP.generate({ secret: OTPAuth.Secret.fromHex(secretHex), counter, digits });
 }

@@ -2,14 +2,13 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { oathTokenFingerprint } from "../../../provider/model/oathToken";
 import {
     type BatchTokenInput,
     type OathTokenBatchInputs,
     type OathTokenBatchOutputs,
     oathTokenBatchProvider as provider,
 } from "../../../provider/fleet/oathTokenBatchProvider";
-import { type GeneratedToken, pskcDocument, randomTokens } from "../../../dev/pskcFile";
+import { type GeneratedToken, generatedTokenFingerprint, pskcDocument, randomTokens } from "../../../dev/pskcFile";
 import { type Scenario, clientForConnection, isolateSuiteEnvironment, startScenario } from "../../support/fixtures";
 
 /** The batch provider in this process, against the emulator over HTTP. */
@@ -37,12 +36,7 @@ describe("OathTokenBatch provider against the emulator", function () {
         fs.writeFileSync(file, pskcDocument(tokens));
         const rows: Record<string, BatchTokenInput> = {};
         tokens.forEach((t, i) => {
-            const fingerprint = oathTokenFingerprint({
-                secret: t.secretHex,
-                type: "HOTP",
-                otpLength: 6,
-                hashAlgorithm: "HmacSHA1",
-            });
+            const fingerprint = generatedTokenFingerprint(t);
             rows[t.serialNumber] = users[i] ? { fingerprint, username: users[i] } : { fingerprint };
         });
         return {

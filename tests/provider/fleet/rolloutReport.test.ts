@@ -51,6 +51,12 @@ describe("the roll-out report", () => {
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-"))));
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
     const reference = (file: string): ReportReference => ({ file: path.join(dir, file), fleet: "tokens" });
+    /** The report of the sample tokens, as one batch writes it to `file` (its extension picks the format). */
+    const writtenReport = (file: string) =>
+        fs.readFileSync(
+            updateReport(reference(file), { "b-00": reportRows(tokens, users, skipped) }, undefined, new Date(at)),
+            "utf8",
+        );
 
     it("has a row per token: status, ownership, times, and for a failed token the error and its fix", () => {
         const rows = reportRows(tokens, users, skipped);
@@ -83,13 +89,7 @@ describe("the roll-out report", () => {
     });
 
     it("CSV: counts first as # lines, then a row per token that a spreadsheet cannot run as a formula", () => {
-        const file = updateReport(
-            reference("r.csv"),
-            { "b-00": reportRows(tokens, users, skipped) },
-            undefined,
-            new Date(at),
-        );
-        const text = fs.readFileSync(file, "utf8");
+        const text = writtenReport("r.csv");
         const lines = text.split("\n");
         assert.equal(lines[0], "# Roll-out report of OathTokenFleet tokens, 2026-12-04T21:00:00Z");
         assert.match(lines[1]!, /^# tokens: 5, ACTIVE: 1, ACTIVATION_REQUIRED: 1, FAILED: 1, SKIPPED: 1, /);
@@ -109,13 +109,7 @@ describe("the roll-out report", () => {
     });
 
     it("Markdown: a counts table, then the tokens' table with | and markup escaped", () => {
-        const file = updateReport(
-            reference("r.md"),
-            { "b-00": reportRows(tokens, users, skipped) },
-            undefined,
-            new Date(at),
-        );
-        const text = fs.readFileSync(file, "utf8");
+        const text = writtenReport("r.md");
         assert.match(text, /^# Roll-out report: OathTokenFleet tokens\n/);
         assert.match(text, /\| tokens \| ACTIVE \| ACTIVATION_REQUIRED \| FAILED \| SKIPPED \|/);
         assert.match(text, /\| 5 \| 1 \| 1 \| 1 \| 1 \|/);
